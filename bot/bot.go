@@ -1,0 +1,100 @@
+// Package bot is the neutral core between the chat platforms and the
+// domain: an inbound Update, outbound Reply and Card, and the Sender
+// interface each platform adapter implements. It knows no platform and no
+// HTTP framework.
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Platforms an Update can come from.
+const (
+	PlatformWeChat   = "wechat"
+	PlatformWeCom    = "wecom"
+	PlatformWeComBot = "wecom_bot"
+	PlatformDingTalk = "dingtalk"
+	PlatformSim      = "sim"
+)
+
+// Kinds of Update.
+const (
+	KindText     = "text"
+	KindImage    = "image"
+	KindVoice    = "voice"
+	KindLocation = "location"
+	KindEvent    = "event"
+	KindOther    = "other" // video, link, file …: answered politely
+)
+
+// Update is one inbound message or event, decoded from any platform.
+type Update struct {
+	Platform string
+	Kind     string
+	SenderID string // OpenID on WeChat, user ID on WeCom, staff ID on DingTalk
+	ChatID   string // group/conversation ID, empty in 1:1 chat
+	MsgID    string // platform message ID, empty for events
+	Text     string // text content, or voice recognition result
+	MediaID  string // image/voice media ID
+	PicURL   string // image URL when the platform gives one
+	Lat, Lng float64
+	Label    string // location label
+	Event    string // subscribe, unsubscribe, CLICK, …
+	EventKey string
+	At       time.Time // platform timestamp
+}
+
+// DedupeKey returns the key under which a retried delivery of this Update is
+// recognised: sender+MsgID for messages, sender+time+event for events.
+func (u *Update) DedupeKey() string {
+	if u.MsgID != "" {
+		return u.Platform + ":" + u.SenderID + ":" + u.MsgID
+	}
+	return u.Platform + ":" + u.SenderID + ":" + u.At.UTC().Format("20060102150405") + ":" + u.Event + ":" + u.EventKey
+}
+
+// Reply is a passive answer to an Update.
+type Reply struct {
+	Text string
+}
+
+// Card is the neutral task card sent to a department group (PRODUCT B2).
+// Personal data in it is already masked.
+type Card struct {
+	Title      string    `json:"title"`
+	CaseNumber string    `json:"case_number"`
+	Category   string    `json:"category"`   // display name
+	Department string    `json:"department"` // display name
+	Major      bool      `json:"major"`
+	MajorWhy   string    `json:"major_why,omitempty"`
+	Name       string    `json:"name"`  // masked
+	Phone      string    `json:"phone"` // masked
+	Address    string    `json:"address"`
+	Summary    string    `json:"summary"`
+	Expect     string    `json:"expect,omitempty"`
+	At         time.Time `json:"at"`
+	URL        string    `json:"url,omitempty"`
+}
+
+// Message is what the outbox delivers: a card or plain text.
+type Message struct {
+	Card *Card  `json:"card,omitempty"`
+	Text string `json:"text,omitempty"`
+}
+
+// Sender delivers one message to one target on one platform. A returned
+// error means the message was not delivered and may be retried; errors
+// wrapping ErrPermanent must not be retried.
+type Sender interface {
+	Send(ctx context.Context, target string, msg Message) error
+}
+
+// Clock tells the time; injected so tests control it.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }

@@ -1,0 +1,77 @@
+package policy
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// MustLoad loads the repository's configs/policy.yaml.
+func MustLoad(tb testing.TB) *Policy {
+	tb.Helper()
+	p, err := Load("../../configs/policy.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func TestShippedPolicyLoads(t *testing.T) {
+	p := MustLoad(t)
+	for _, k := range RequiredDepartments {
+		if p.Department(k) == nil {
+			t.Errorf("department %s missing", k)
+		}
+		for _, role := range []string{"crew", "head"} {
+			if s := p.Staff(k + "." + role); s == nil || s.Role != role || s.Department != k {
+				t.Errorf("roster %s.%s wrong: %+v", k, role, s)
+			}
+		}
+	}
+	if p.Category("water_quality").Department != "quality" {
+		t.Error("water quality must go to the lab (policy 3.8)")
+	}
+	if p.LeaderOf("quality").ID != "leader.b" || p.Staff("gm").Role != RoleGM {
+		t.Error("leaders wrong")
+	}
+	if c, _ := p.MajorCriterion("我要找记者曝光"); c != "media" {
+		t.Errorf("criterion = %q", c)
+	}
+	if e := p.Emergency("楼下水管爆了到处是水"); e == nil || e.Key != "burst_main" {
+		t.Errorf("emergency = %+v", e)
+	}
+	if s := p.StaffByPlatformID("dingtalk", "supply.head"); s == nil || s.Role != RoleHead {
+		t.Errorf("by platform id: %+v", s)
+	}
+}
+
+func TestInvalidPolicies(t *testing.T) {
+	base, err := os.ReadFile("../../configs/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, from, to, want string }{
+		{"unknown key", "gm: gm", "gm: gm\nbogus: 1", "field bogus not found"},
+		{"category to unknown dept", "department: quality        # policy 3.8", "department: lab", `unknown department "lab"`},
+		{"gm not in roster", "gm: gm", "gm: nobody", `gm: "nobody" is not in the roster`},
+		{"bad role", "role: leader}", "role: boss}", `is not one of crew, head, leader, gm`},
+		{"uncovered dept", "[construction, supply, quality]", "[construction, supply]", `no leader in charge covers department "quality"`},
+		{"bad criterion", "  legal:", "  illegal:", "major_keywords.illegal: not a policy 4.1.3 criterion"},
+		{"half dingtalk", `leaders_group: {wecom_robot_key: "", dingtalk_token: ""`, `leaders_group: {wecom_robot_key: "", dingtalk_token: "x"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := strings.Replace(string(base), tt.from, tt.to, 1)
+			if doc == string(base) {
+				t.Fatalf("replacement %q not found", tt.from)
+			}
+			_, err := Parse([]byte(doc))
+			if tt.want == "" {
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,108 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// Case statuses. Issue-level lifecycle (policy section 4) extends this list;
+// intake creates cases in StatusAssigned once a department is routed.
+const (
+	StatusReceived = "received" // recorded, not yet routed
+	StatusAssigned = "assigned" // routed to the responsible department (policy 4.1.2)
+)
+
+// Case sources (channels through which a complaint arrives, policy 3.1, 3.2).
+const (
+	SourceWeChat = "wechat"
+	SourcePhone  = "phone"
+	SourceVisit  = "visit"
+	SourceLetter = "letter"
+	SourceGov    = "government"
+	SourceMedia  = "media"
+)
+
+// Case is one complaint. Name, Address and Phone are personal data: mask
+// them (MaskName, MaskPhone) anywhere outside the case record itself.
+type Case struct {
+	ID          uint64 `gorm:"primaryKey;autoIncrement"`
+	Number      string `gorm:"size:32;uniqueIndex;not null"` // TS20261127-0042
+	DraftKey    string `gorm:"size:96;uniqueIndex;not null"` // idempotency key of the confirm that filed it
+	Status      string `gorm:"size:32;index;not null"`
+	Source      string `gorm:"size:32;not null"`
+	ResidentID  string `gorm:"size:64;index"` // WeChat OpenID for resident cases
+	Category    string `gorm:"size:32;not null"`
+	Department  string `gorm:"size:32;index;not null"`
+	Major       bool   `gorm:"not null;default:false"`
+	MajorReason string `gorm:"size:64"` // which policy 4.1.3 criterion fired
+	Name        string `gorm:"size:64;not null"`
+	Address     string `gorm:"size:255;not null"`
+	Phone       string `gorm:"size:32;index;not null"`
+	Details     string `gorm:"type:text;not null"`
+	Expectation string `gorm:"type:text"`          // policy 4.2.4: the outcome the resident expects
+	Attachments string `gorm:"type:text"`          // JSON array of Attachment
+	Version     int    `gorm:"not null;default:1"` // optimistic-locking counter
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Attachment is a photo, voice note or location the resident sent with the
+// complaint. Kind is "image", "voice" or "location".
+type Attachment struct {
+	Kind    string  `json:"kind"`
+	MediaID string  `json:"media_id,omitempty"`
+	URL     string  `json:"url,omitempty"`
+	Label   string  `json:"label,omitempty"`
+	Lat     float64 `json:"lat,omitempty"`
+	Lng     float64 `json:"lng,omitempty"`
+}
+
+// CaseEvent is an immutable entry of a case's timeline (policy: every
+// transition is recorded with who, when, from, to, why and channel).
+type CaseEvent struct {
+	ID         uint64 `gorm:"primaryKey;autoIncrement"`
+	CaseID     uint64 `gorm:"index;not null"`
+	Type       string `gorm:"size:32;not null"` // "created", ...
+	Actor      string `gorm:"size:64"`
+	Role       string `gorm:"size:32"`
+	Channel    string `gorm:"size:32"`
+	FromStatus string `gorm:"size:32"`
+	ToStatus   string `gorm:"size:32"`
+	Text       string `gorm:"type:text"`
+	CreatedAt  time.Time
+}
+
+// NewCase is everything CreateCase writes in one transaction: the case, its
+// first event and the outbox rows to deliver after commit.
+type NewCase struct {
+	Case   Case
+	Event  CaseEvent
+	Outbox []Outbox
+}
+
+// CaseFilter selects cases. Nil or empty fields do not filter.
+type CaseFilter struct {
+	Status     string
+	Department string
+	Phone      string
+	ResidentID string
+	Since      *time.Time
+	Offset     int
+	Limit      int // 0 means 50; at most 500
+}
+
+// CaseService stores cases and their timelines.
+type CaseService interface {
+	// CreateCase assigns the next case number for the day, then writes the
+	// case, its first event and its outbox rows in one transaction. It is
+	// idempotent on Case.DraftKey: a second call with the same key returns the
+	// case filed by the first and created=false. Returns EUNAVAILABLE when
+	// the database cannot be reached.
+	CreateCase(ctx context.Context, nc *NewCase) (c *Case, created bool, err error)
+	// FindCaseByNumber returns ENOTFOUND if no case has that number.
+	FindCaseByNumber(ctx context.Context, number string) (*Case, error)
+	// FindCases returns the matching cases, newest first, and the total count.
+	FindCases(ctx context.Context, f CaseFilter) ([]*Case, int, error)
+	// CaseEvents returns the case's timeline, oldest first.
+	CaseEvents(ctx context.Context, caseID uint64) ([]*CaseEvent, error)
+}

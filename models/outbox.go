@@ -1,0 +1,75 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// Outbox statuses.
+const (
+	OutboxPending = "pending" // waiting for (another) delivery attempt
+	OutboxSent    = "sent"    // delivered; never sent again
+	OutboxFailed  = "failed"  // retry budget exhausted; visible to operators
+)
+
+// Outbox channels: where a message is delivered.
+const (
+	ChannelWeComRobot    = "wecom_robot"    // WeCom group robot webhook; Target = robot key
+	ChannelDingTalkRobot = "dingtalk_robot" // DingTalk custom robot; Target = access token
+	ChannelWeChatCS      = "wechat_cs"      // WeChat OA customer-service message; Target = OpenID
+	ChannelSink          = "sink"           // local sink (no credentials); Target = department or person
+)
+
+// Outbox is a message to deliver after the transaction that created it has
+// committed. Payload is JSON of the neutral message (bot.Card or text).
+type Outbox struct {
+	ID        uint64    `gorm:"primaryKey;autoIncrement"`
+	CaseID    uint64    `gorm:"index"`
+	Channel   string    `gorm:"size:32;not null"`
+	Target    string    `gorm:"size:191;not null"` // robot key, token or OpenID: never logged in full
+	Audience  string    `gorm:"size:64"`           // who it is for, e.g. department key
+	Kind      string    `gorm:"size:32;not null"`  // "card", "text"
+	Payload   string    `gorm:"type:text;not null"`
+	Status    string    `gorm:"size:16;index:idx_outbox_due,priority:1;not null"`
+	NextAt    time.Time `gorm:"index:idx_outbox_due,priority:2"`
+	Attempts  int
+	LastError string `gorm:"size:512"`
+	SentAt    *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// DeliveryAttempt records one try to deliver an outbox row and its result.
+type DeliveryAttempt struct {
+	ID       uint64 `gorm:"primaryKey;autoIncrement"`
+	OutboxID uint64 `gorm:"index;not null"`
+	OK       bool
+	Status   int    // HTTP status, 0 if none
+	Error    string `gorm:"size:512"`
+	At       time.Time
+}
+
+// OutboxFilter selects outbox rows for the admin API.
+type OutboxFilter struct {
+	Status string
+	CaseID uint64
+	Offset int
+	Limit  int
+}
+
+// OutboxService stores outbox rows and their delivery attempts.
+type OutboxService interface {
+	// FindOutbox returns ENOTFOUND if the row does not exist.
+	FindOutbox(ctx context.Context, id uint64) (*Outbox, error)
+	// ListOutbox returns rows newest first and the total count.
+	ListOutbox(ctx context.Context, f OutboxFilter) ([]*Outbox, int, error)
+	// DueOutbox returns IDs of pending rows whose NextAt is at or before now.
+	DueOutbox(ctx context.Context, now time.Time, limit int) ([]uint64, error)
+	// RecordAttempt writes the attempt and updates the row in one
+	// transaction: sent on success; otherwise pending with NextAt=retryAt,
+	// or failed when retryAt is nil. It is a no-op returning ECONFLICT if
+	// the row is no longer pending.
+	RecordAttempt(ctx context.Context, a *DeliveryAttempt, retryAt *time.Time) error
+	// Attempts returns the attempts of one row, oldest first.
+	Attempts(ctx context.Context, outboxID uint64) ([]*DeliveryAttempt, error)
+}
