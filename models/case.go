@@ -99,6 +99,12 @@ type CaseService interface {
 	// case filed by the first and created=false. Returns EUNAVAILABLE when
 	// the database cannot be reached.
 	CreateCase(ctx context.Context, nc *NewCase) (c *Case, created bool, err error)
+	// SupplementCase fills contact fields that an emergency filing left
+	// empty (PRODUCT A4): non-empty fields of c among Name, Address, Phone,
+	// Details, Expectation and Attachments replace the stored ones; the event
+	// and outbox rows are written in the same transaction, Version+1.
+	// Returns ENOTFOUND if no case has that number.
+	SupplementCase(ctx context.Context, number string, c *Case, ev CaseEvent, outbox []Outbox) (*Case, error)
 	// FindCaseByNumber returns ENOTFOUND if no case has that number.
 	FindCaseByNumber(ctx context.Context, number string) (*Case, error)
 	// FindCases returns the matching cases, newest first, and the total count.

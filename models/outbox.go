@@ -65,9 +65,18 @@ type OutboxService interface {
 	ListOutbox(ctx context.Context, f OutboxFilter) ([]*Outbox, int, error)
 	// DueOutbox returns IDs of pending rows whose NextAt is at or before now.
 	DueOutbox(ctx context.Context, now time.Time, limit int) ([]uint64, error)
+	// ClaimOutbox leases a due row for one delivery attempt: it succeeds only
+	// if the row is pending and NextAt <= now, and moves NextAt to now+lease
+	// so no other worker takes it meanwhile (a crashed worker's lease simply
+	// expires). Returns ECONFLICT if the row is not due or not pending,
+	// ENOTFOUND if it does not exist.
+	ClaimOutbox(ctx context.Context, id uint64, now time.Time, lease time.Duration) (*Outbox, error)
+	// RescheduleOutbox moves a pending row's NextAt without counting an
+	// attempt (rate limits).
+	RescheduleOutbox(ctx context.Context, id uint64, at time.Time) error
 	// RecordAttempt writes the attempt and updates the row in one
-	// transaction: sent on success; otherwise pending with NextAt=retryAt,
-	// or failed when retryAt is nil. It is a no-op returning ECONFLICT if
+	// transaction: Attempts+1 and LastError; sent (SentAt) on success;
+	// otherwise pending with NextAt=retryAt, or failed when retryAt is nil. It is a no-op returning ECONFLICT if
 	// the row is no longer pending.
 	RecordAttempt(ctx context.Context, a *DeliveryAttempt, retryAt *time.Time) error
 	// Attempts returns the attempts of one row, oldest first.
