@@ -78,6 +78,10 @@ type NewCase struct {
 	Case   Case
 	Event  CaseEvent
 	Outbox []Outbox
+	// BuildOutbox, when set, is called inside the transaction once the case
+	// number is assigned; its rows are written with Outbox (task cards
+	// carry the number).
+	BuildOutbox func(c *Case) ([]Outbox, error)
 }
 
 // CaseFilter selects cases. Nil or empty fields do not filter.
@@ -94,7 +98,9 @@ type CaseFilter struct {
 // CaseService stores cases and their timelines.
 type CaseService interface {
 	// CreateCase assigns the next case number for the day, then writes the
-	// case, its first event and its outbox rows in one transaction. It is
+	// case, its first event and its outbox rows (Outbox and BuildOutbox's)
+	// in one transaction. BuildOutbox's rows are appended to nc.Outbox and
+	// every row in nc.Outbox has its ID filled in on return. It is
 	// idempotent on Case.DraftKey: a second call with the same key returns the
 	// case filed by the first and created=false. Returns EUNAVAILABLE when
 	// the database cannot be reached.

@@ -1,0 +1,86 @@
+// Package redisstore holds the Redis-backed stores shared by all replicas:
+// dialog sessions, webhook dedupe and the passive replies of retried
+// deliveries.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Dedupe remembers which inbound messages were already taken, and the reply
+// given, so that a platform's retry of the same message never runs twice
+// (ARCHITECTURE reliability rules; WeChat retries up to three times).
+type Dedupe struct {
+	rdb    redis.UniversalClient
+	prefix string
+	ttl    time.Duration
+	poll   time.Duration
+}
+
+// NewDedupe returns a Dedupe keeping keys for ttl (WeChat retries within
+// 15 s; keep at least a few minutes).
+func NewDedupe(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Dedupe {
+	return &Dedupe{rdb: rdb, prefix: prefix + "dedupe:", ttl: ttl, poll: 50 * time.Millisecond}
+}
+
+const pending = "pending"
+
+// Claim marks key as being processed. It returns true for the first
+// delivery and false for a retry.
+func (d *Dedupe) Claim(ctx context.Context, key string) (bool, error) {
+	ok, err := d.rdb.SetNX(ctx, d.prefix+key, pending, d.ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("dedupe claim: %w", err)
+	}
+	return ok, nil
+}
+
+// Complete stores the reply given to key, for retries to repeat.
+func (d *Dedupe) Complete(ctx context.Context, key, reply string) error {
+	if err := d.rdb.Set(ctx, d.prefix+key, "done:"+reply, d.ttl).Err(); err != nil {
+		return fmt.Errorf("dedupe complete: %w", err)
+	}
+	return nil
+}
+
+// Release forgets key so a retry is processed afresh (the first attempt
+// failed before doing anything).
+func (d *Dedupe) Release(ctx context.Context, key string) error {
+	return d.rdb.Del(ctx, d.prefix+key).Err()
+}
+
+// Wait polls until the first delivery of key has completed or ctx ends. It
+// returns the stored reply and true, or "" and false on timeout.
+func (d *Dedupe) Wait(ctx context.Context, key string) (string, bool) {
+	for {
+		v, err := d.rdb.Get(ctx, d.prefix+key).Result()
+		if err == nil && strings.HasPrefix(v, "done:") {
+			return strings.TrimPrefix(v, "done:"), true
+		}
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return "", false
+		}
+		select {
+		case <-ctx.Done():
+			return "", false
+		case <-time.After(d.poll):
+		}
+	}
+}
+
+// TakeDelivery returns true to exactly one caller per key: either the
+// passive reply of a retry or the late customer-service message of a slow
+// first attempt delivers the answer, never both.
+func (d *Dedupe) TakeDelivery(ctx context.Context, key string) (bool, error) {
+	ok, err := d.rdb.SetNX(ctx, d.prefix+key+":delivered", "1", d.ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("dedupe delivery: %w", err)
+	}
+	return ok, nil
+}

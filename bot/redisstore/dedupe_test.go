@@ -1,0 +1,77 @@
+package redisstore
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"tapline/bot/redisstore/redistest"
+)
+
+func TestDedupeClaimOnce(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	d := NewDedupe(rdb, prefix, time.Minute)
+	ctx := context.Background()
+	var firsts atomic.Int32
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ok, err := d.Claim(ctx, "wechat:o1:42"); err != nil {
+				t.Error(err)
+			} else if ok {
+				firsts.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if firsts.Load() != 1 {
+		t.Fatalf("first claims = %d, want 1", firsts.Load())
+	}
+}
+
+func TestDedupeRetryGetsTheSameReply(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	d := NewDedupe(rdb, prefix, time.Minute)
+	ctx := context.Background()
+	if ok, _ := d.Claim(ctx, "k"); !ok {
+		t.Fatal("first claim refused")
+	}
+	short, cancel := context.WithTimeout(ctx, 120*time.Millisecond)
+	defer cancel()
+	if _, done := d.Wait(short, "k"); done {
+		t.Fatal("wait returned before completion")
+	}
+	go func() { _ = d.Complete(ctx, "k", "已受理 TS1") }()
+	long, cancel2 := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel2()
+	if reply, done := d.Wait(long, "k"); !done || reply != "已受理 TS1" {
+		t.Fatalf("wait = %q, %v", reply, done)
+	}
+	if ok, _ := d.Claim(ctx, "k"); ok {
+		t.Fatal("completed key claimed again")
+	}
+	a, _ := d.TakeDelivery(ctx, "k")
+	b, _ := d.TakeDelivery(ctx, "k")
+	if !a || b {
+		t.Fatalf("delivery taken %v then %v", a, b)
+	}
+	if err := d.Release(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := d.Claim(ctx, "k"); !ok {
+		t.Fatal("released key not claimable")
+	}
+}
+
+func TestDedupeRedisDown(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	d := NewDedupe(rdb, prefix, time.Minute)
+	_ = rdb.Close()
+	if _, err := d.Claim(context.Background(), "k"); err == nil {
+		t.Fatal("claim on a closed client succeeded")
+	}
+}

@@ -1,0 +1,202 @@
+// Package wecom talks to WeCom (企业微信). This file is the group robot
+// webhook (群机器人, PLATFORMS.md §2.3): push-only messages into a
+// department group, with every errcode checked.
+package wecom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"tapline/bot"
+)
+
+// DefaultRobotBaseURL is the public WeCom API host.
+const DefaultRobotBaseURL = "https://qyapi.weixin.qq.com"
+
+// Robot error codes (developer.work.weixin.qq.com global error codes;
+// PLATFORMS.md §2.3).
+const (
+	codeFreqLimit     = 45009  // api freq out of limit
+	codeSendTooFast   = 130101 // "send too fast, exceed 20 times per minute"
+	codeInvalidHook   = 93000  // invalid webhook url (wrong or deleted key)
+	codeInvalidType   = 40008  // invalid message type
+	codeInvalidParam  = 40058  // invalid parameter (malformed body)
+	codeEmptyContent  = 44004  // empty text content
+	maxErrBody        = 64 << 10
+	defaultRobotWait  = time.Minute
+	defaultRobotLimit = 10 * time.Second
+)
+
+var _ bot.Sender = (*Robot)(nil)
+
+// Robot sends messages through the WeCom group robot webhook:
+// POST {base}/cgi-bin/webhook/send?key=<target>. The target of Send is the
+// robot key; it never appears unmasked in an error.
+type Robot struct {
+	base   string
+	client *http.Client
+	wait   time.Duration
+}
+
+// RobotOption configures a Robot.
+type RobotOption func(*Robot)
+
+// WithRobotBaseURL replaces the API host (private deployment, proxy, test
+// fake), e.g. "http://127.0.0.1:8080".
+func WithRobotBaseURL(base string) RobotOption {
+	return func(r *Robot) { r.base = strings.TrimRight(base, "/") }
+}
+
+// WithRobotHTTPClient replaces the HTTP client (default: 10 s timeout).
+func WithRobotHTTPClient(c *http.Client) RobotOption {
+	return func(r *Robot) { r.client = c }
+}
+
+// WithRobotRateLimitWait sets how long to wait after WeCom reports the
+// frequency limit (default 1 minute).
+func WithRobotRateLimitWait(d time.Duration) RobotOption {
+	return func(r *Robot) { r.wait = d }
+}
+
+// NewRobot returns a Robot for the public WeCom API unless options say
+// otherwise.
+func NewRobot(opts ...RobotOption) *Robot {
+	r := &Robot{
+		base:   DefaultRobotBaseURL,
+		client: &http.Client{Timeout: defaultRobotLimit},
+		wait:   defaultRobotWait,
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// Send delivers msg to the group of the robot whose key is target. Errors
+// wrap bot.ErrPermanent when the key or the message is invalid, are a
+// *bot.RetryAfterError on the frequency limit, and are retryable otherwise
+// (HTTP 5xx, timeouts, unknown errcodes).
+func (r *Robot) Send(ctx context.Context, target string, msg bot.Message) error {
+	if target == "" {
+		return fmt.Errorf("wecom robot: empty key: %w", bot.ErrPermanent)
+	}
+	body, err := RobotPayload(msg)
+	if err != nil {
+		return fmt.Errorf("wecom robot key=%s: %w", maskKey(target), err)
+	}
+	u := r.base + "/cgi-bin/webhook/send?key=" + url.QueryEscape(target)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("wecom robot key=%s: build request: %w", maskKey(target), bot.ErrPermanent)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return transportError(target, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrBody))
+	if err != nil {
+		return &APIError{Status: resp.StatusCode, Key: maskKey(target), Msg: "read body: " + err.Error()}
+	}
+	return r.classify(target, resp.StatusCode, data)
+}
+
+// classify turns the HTTP status and the JSON answer into nil or an error
+// of the right kind. An HTTP 200 alone is never trusted.
+func (r *Robot) classify(key string, status int, data []byte) error {
+	e := &APIError{Status: status, Key: maskKey(key)}
+	switch {
+	case status == http.StatusTooManyRequests:
+		e.Msg = "too many requests"
+		return &bot.RetryAfterError{After: r.wait, Err: e}
+	case status >= 500 || status == http.StatusRequestTimeout:
+		e.Msg = "server error"
+		return e
+	case status >= 300:
+		e.Msg, e.Permanent = "unexpected http status", true
+		return e
+	}
+	var ans struct {
+		ErrCode *int   `json:"errcode"`
+		ErrMsg  string `json:"errmsg"`
+	}
+	if err := json.Unmarshal(data, &ans); err != nil || ans.ErrCode == nil {
+		e.Msg = "answer without errcode"
+		return e
+	}
+	if *ans.ErrCode == 0 {
+		return nil
+	}
+	e.Code, e.Msg = *ans.ErrCode, scrub(ans.ErrMsg, key)
+	switch e.Code {
+	case codeFreqLimit, codeSendTooFast:
+		return &bot.RetryAfterError{After: r.wait, Err: e}
+	case codeInvalidHook, codeInvalidType, codeInvalidParam, codeEmptyContent:
+		e.Permanent = true
+	}
+	return e
+}
+
+// APIError is a failed robot call: the HTTP status, WeCom's errcode and
+// errmsg, and the masked key. It unwraps to bot.ErrPermanent when retrying
+// cannot help.
+type APIError struct {
+	Status    int    // HTTP status
+	Code      int    // WeCom errcode, 0 if none
+	Msg       string // errmsg or a description
+	Key       string // masked robot key
+	Permanent bool
+}
+
+// Error implements error.
+func (e *APIError) Error() string {
+	return fmt.Sprintf("wecom robot key=%s: http %d errcode %d: %s", e.Key, e.Status, e.Code, e.Msg)
+}
+
+// Unwrap returns bot.ErrPermanent for permanent failures.
+func (e *APIError) Unwrap() error {
+	if e.Permanent {
+		return bot.ErrPermanent
+	}
+	return nil
+}
+
+// HTTPStatus returns the HTTP status of the answer, for the attempt log.
+func (e *APIError) HTTPStatus() int { return e.Status }
+
+// transportError drops the URL (which holds the key) from a client error and
+// keeps the cause, so timeouts stay recognisable and retryable.
+func transportError(key string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("wecom robot key=%s: post: %w", maskKey(key), err)
+}
+
+// maskKey keeps the first four characters of a key.
+func maskKey(key string) string {
+	r := []rune(key)
+	if len(r) <= 4 {
+		return "****"
+	}
+	return string(r[:4]) + "****"
+}
+
+// scrub removes the key from a platform message and bounds its length.
+func scrub(msg, key string) string {
+	msg = strings.ReplaceAll(msg, key, maskKey(key))
+	if r := []rune(msg); len(r) > 200 {
+		msg = string(r[:200]) + "…"
+	}
+	return msg
+}

@@ -1,0 +1,117 @@
+// Package config reads Tapline's configuration: a YAML file, then the
+// environment (TAPLINE_ + the upper-case key path, and the short forms
+// MYSQL_DSN, REDIS_ADDR, HTTP_ADDR), then validation that names the key at
+// fault.
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Roles a process can take.
+const (
+	RoleAll    = "all"    // HTTP side and worker
+	RoleWeb    = "web"    // webhooks and API only
+	RoleWorker = "worker" // outbox delivery and timers only
+)
+
+// Config is the whole configuration. Keys are documented in
+// configs/config.example.yaml.
+type Config struct {
+	HTTPAddr      string   `yaml:"http_addr"`
+	DataDir       string   `yaml:"data_dir"`
+	MySQLDSN      string   `yaml:"mysql_dsn"`
+	RedisAddr     string   `yaml:"redis_addr"`
+	RedisPassword string   `yaml:"redis_password"`
+	RedisDB       int      `yaml:"redis_db"`
+	AdminToken    string   `yaml:"admin_token"`
+	PolicyFile    string   `yaml:"policy_file"`
+	DialogFile    string   `yaml:"dialog_file"`
+	PublicURL     string   `yaml:"public_url"`
+	Role          string   `yaml:"role"`
+	LogLevel      string   `yaml:"log_level"`
+	WeChat        WeChat   `yaml:"wechat"`
+	WeCom         WeCom    `yaml:"wecom"`
+	WeComBot      WeComBot `yaml:"wecom_bot"`
+	DingTalk      DingTalk `yaml:"dingtalk"`
+}
+
+// WeChat configures the resident-facing Official Account.
+type WeChat struct {
+	AppID          string        `yaml:"app_id"`
+	AppSecret      string        `yaml:"app_secret"`
+	Token          string        `yaml:"token"`
+	EncodingAESKey string        `yaml:"encoding_aes_key"`
+	APIBase        string        `yaml:"api_base"`
+	Window         time.Duration `yaml:"timestamp_window"`
+}
+
+// WeCom configures the self-built WeCom app used by staff.
+type WeCom struct {
+	CorpID         string `yaml:"corp_id"`
+	AgentID        string `yaml:"agent_id"`
+	Secret         string `yaml:"secret"`
+	Token          string `yaml:"token"`
+	EncodingAESKey string `yaml:"encoding_aes_key"`
+	APIBase        string `yaml:"api_base"`
+}
+
+// WeComBot configures the WeCom smart bot (智能机器人) in group chats.
+type WeComBot struct {
+	Token          string `yaml:"token"`
+	EncodingAESKey string `yaml:"encoding_aes_key"`
+}
+
+// DingTalk configures the DingTalk enterprise app robot and custom robots.
+type DingTalk struct {
+	AppKey      string `yaml:"app_key"`
+	AppSecret   string `yaml:"app_secret"`
+	RobotCode   string `yaml:"robot_code"`
+	APIBase     string `yaml:"api_base"`     // custom robots and legacy API
+	OpenAPIBase string `yaml:"openapi_base"` // api.dingtalk.com
+}
+
+// Defaults returns the configuration of the embedded default.
+func Defaults() Config {
+	return Config{
+		HTTPAddr:   ":8080",
+		DataDir:    "data",
+		PolicyFile: "configs/policy.yaml",
+		DialogFile: "configs/dialog.yaml",
+		Role:       RoleAll,
+		LogLevel:   "info",
+		WeChat:     WeChat{APIBase: "https://api.weixin.qq.com", Window: 5 * time.Minute},
+		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
+		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com", OpenAPIBase: "https://api.dingtalk.com"},
+	}
+}
+
+// Load reads the file at path (none if empty), applies the environment and
+// validates. getenv is os.Getenv outside tests.
+func Load(path string, getenv func(string) string) (Config, error) {
+	c := Defaults()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil {
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&c, getenv); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// Embedded reports whether the process runs on the embedded default
+// (SQLite and an in-process Redis) rather than real services.
+func (c *Config) Embedded() bool { return c.MySQLDSN == "" && c.RedisAddr == "" }

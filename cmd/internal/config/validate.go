@@ -1,0 +1,124 @@
+package config
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"slices"
+)
+
+// Validate checks the configuration and returns an error naming the first
+// key that is wrong or contradicts another.
+func (c *Config) Validate() error {
+	checks := []func() error{c.validateCore, c.validateWeChat, c.validateWeCom, c.validateDingTalk}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateCore() error {
+	switch {
+	case !slices.Contains([]string{RoleAll, RoleWeb, RoleWorker}, c.Role):
+		return fmt.Errorf("role: %q is not one of all, web, worker", c.Role)
+	case c.HTTPAddr == "":
+		return fmt.Errorf("http_addr: required")
+	case c.PolicyFile == "":
+		return fmt.Errorf("policy_file: required")
+	case (c.MySQLDSN == "") != (c.RedisAddr == ""):
+		return fmt.Errorf("mysql_dsn and redis_addr: set both for real services or neither for the embedded default (several replicas need both shared)")
+	case c.AdminToken != "" && len(c.AdminToken) < 16:
+		return fmt.Errorf("admin_token: at least 16 characters")
+	case !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel):
+		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.PublicURL != "" {
+		if err := checkURL("public_url", c.PublicURL); err != nil {
+			return err
+		}
+	}
+	if !c.Embedded() && c.AdminToken == "" {
+		return fmt.Errorf("admin_token: required with real services")
+	}
+	return nil
+}
+
+func (c *Config) validateWeChat() error {
+	w := c.WeChat
+	if err := checkURL("wechat.api_base", w.APIBase); err != nil {
+		return err
+	}
+	if err := checkAESKey("wechat.encoding_aes_key", w.EncodingAESKey); err != nil {
+		return err
+	}
+	switch {
+	case w.EncodingAESKey != "" && w.AppID == "":
+		return fmt.Errorf("wechat.app_id: required with wechat.encoding_aes_key (it is checked in every decrypted message)")
+	case w.AppSecret != "" && w.AppID == "":
+		return fmt.Errorf("wechat.app_id: required with wechat.app_secret")
+	case !c.Embedded() && w.Token == "":
+		return fmt.Errorf("wechat.token: required with real services (the webhook fails closed without it)")
+	case w.Window <= 0:
+		return fmt.Errorf("wechat.timestamp_window: must be positive")
+	}
+	return nil
+}
+
+func (c *Config) validateWeCom() error {
+	w := c.WeCom
+	if err := checkURL("wecom.api_base", w.APIBase); err != nil {
+		return err
+	}
+	if err := checkAESKey("wecom.encoding_aes_key", w.EncodingAESKey); err != nil {
+		return err
+	}
+	if err := checkAESKey("wecom_bot.encoding_aes_key", c.WeComBot.EncodingAESKey); err != nil {
+		return err
+	}
+	switch {
+	case w.Secret != "" && (w.CorpID == "" || w.AgentID == ""):
+		return fmt.Errorf("wecom.corp_id and wecom.agent_id: required with wecom.secret")
+	case w.EncodingAESKey != "" && (w.CorpID == "" || w.Token == ""):
+		return fmt.Errorf("wecom.corp_id and wecom.token: required with wecom.encoding_aes_key")
+	case (c.WeComBot.Token == "") != (c.WeComBot.EncodingAESKey == ""):
+		return fmt.Errorf("wecom_bot.token and wecom_bot.encoding_aes_key: set both or neither")
+	}
+	return nil
+}
+
+func (c *Config) validateDingTalk() error {
+	d := c.DingTalk
+	if err := checkURL("dingtalk.api_base", d.APIBase); err != nil {
+		return err
+	}
+	if err := checkURL("dingtalk.openapi_base", d.OpenAPIBase); err != nil {
+		return err
+	}
+	if (d.AppKey == "") != (d.AppSecret == "") {
+		return fmt.Errorf("dingtalk.app_key and dingtalk.app_secret: set both or neither")
+	}
+	return nil
+}
+
+func checkURL(key, s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s: %q is not an http(s) URL", key, s)
+	}
+	return nil
+}
+
+// checkAESKey checks a WeChat-family EncodingAESKey: 43 characters of
+// base64 that decode (with "=" appended) to a 32-byte AES key.
+func checkAESKey(key, s string) error {
+	if s == "" {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(s + "=")
+	if len(s) != 43 || err != nil || len(b) != 32 {
+		return fmt.Errorf("%s: must be the 43-character key shown by the platform", key)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tapline/models"
+)
+
+// Event types the store fills in when the caller leaves Type empty.
+const (
+	eventCreated      = "created"
+	eventSupplemented = "supplemented"
+)
+
+// errDuplicateDraft signals, inside CreateCase's transaction, that another
+// filing with the same DraftKey committed first.
+var errDuplicateDraft = errors.New("store: duplicate draft key")
+
+// CreateCase implements models.CaseService: number, case, first event and
+// outbox rows in one transaction, idempotent on Case.DraftKey. On success
+// nc is updated with the stored rows (IDs, number, times).
+func (db *DB) CreateCase(ctx context.Context, nc *models.NewCase) (*models.Case, bool, error) {
+	const op = "store: create case"
+	if nc == nil || nc.Case.DraftKey == "" {
+		return nil, false, models.Errorf(models.EINVALID, "A case needs a draft key.")
+	}
+	if c, err := db.caseByDraftKey(ctx, nc.Case.DraftKey); err == nil || !isNotFound(err) {
+		return c, false, db.wrap(op, err)
+	}
+	var out models.NewCase
+	err := db.inTx(ctx, func(tx *gorm.DB) error {
+		out = db.prepareNewCase(nc)
+		return insertNewCase(tx, db.dayOf(out.Case.CreatedAt), &out)
+	})
+	if errors.Is(err, errDuplicateDraft) {
+		c, err := db.caseByDraftKey(ctx, nc.Case.DraftKey)
+		return c, false, db.wrap(op, err)
+	}
+	if err != nil {
+		return nil, false, db.wrap(op, err)
+	}
+	*nc = out
+	c := out.Case
+	return &c, true, nil
+}
+
+// prepareNewCase copies nc (each attempt starts clean) and fills defaults.
+func (db *DB) prepareNewCase(nc *models.NewCase) models.NewCase {
+	now := db.now()
+	out := models.NewCase{Case: nc.Case, Event: nc.Event}
+	c := &out.Case
+	c.ID, c.Version = 0, 1
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+	}
+	c.CreatedAt, c.UpdatedAt = norm(c.CreatedAt), now
+	if out.Event.Type == "" {
+		out.Event.Type = eventCreated
+	}
+	if out.Event.ToStatus == "" {
+		out.Event.ToStatus = c.Status
+	}
+	out.Event.ID = 0
+	out.Event.CreatedAt = now
+	out.Outbox = db.prepareOutbox(nc.Outbox, now)
+	return out
+}
+
+// prepareOutbox copies rows as new pending rows, due now unless NextAt is set.
+func (db *DB) prepareOutbox(rows []models.Outbox, now time.Time) []models.Outbox {
+	out := make([]models.Outbox, len(rows))
+	for i, r := range rows {
+		r.ID, r.Status, r.Attempts, r.SentAt = 0, models.OutboxPending, 0, nil
+		if r.NextAt.IsZero() {
+			r.NextAt = now
+		}
+		r.NextAt, r.CreatedAt, r.UpdatedAt = norm(r.NextAt), now, now
+		r.LastError = truncate(r.LastError, maxErrorLen)
+		out[i] = r
+	}
+	return out
+}
+
+// insertNewCase writes a prepared filing; a DraftKey race ends it with
+// errDuplicateDraft (the transaction rolls back, number included).
+func insertNewCase(tx *gorm.DB, day string, nc *models.NewCase) error {
+	number, err := nextNumber(tx, day)
+	if err != nil {
+		return err
+	}
+	nc.Case.Number = number
+	if err := tx.Create(&nc.Case).Error; err != nil {
+		if isDuplicate(err) {
+			return errDuplicateDraft
+		}
+		return fmt.Errorf("insert case: %w", err)
+	}
+	return insertChildren(tx, nc.Case.ID, &nc.Event, nc.Outbox)
+}
+
+// insertChildren writes a case's event and outbox rows.
+func insertChildren(tx *gorm.DB, caseID uint64, ev *models.CaseEvent, outbox []models.Outbox) error {
+	ev.CaseID = caseID
+	if err := tx.Create(ev).Error; err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	for i := range outbox {
+		outbox[i].CaseID = caseID
+	}
+	if len(outbox) > 0 {
+		if err := tx.Create(&outbox).Error; err != nil {
+			return fmt.Errorf("insert outbox: %w", err)
+		}
+	}
+	return nil
+}
+
+// caseByDraftKey returns the case filed with key, ENOTFOUND if none.
+func (db *DB) caseByDraftKey(ctx context.Context, key string) (*models.Case, error) {
+	var c models.Case
+	err := db.conn.WithContext(ctx).Where("draft_key = ?", key).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, notFound("No case was filed with this draft key.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// isNotFound reports an ENOTFOUND application error.
+func isNotFound(err error) bool { return models.ErrorCode(err) == models.ENOTFOUND }

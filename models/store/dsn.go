@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	gomysql "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+
+	"tapline/models"
+)
+
+// mysqlDialTimeout bounds connecting to an unreachable server.
+const mysqlDialTimeout = 5 * time.Second
+
+// openDialector picks the backend: MySQLDSN wins over SQLitePath.
+func openDialector(cfg Config) (gorm.Dialector, string, error) {
+	switch {
+	case cfg.MySQLDSN != "":
+		dsn, err := mysqlDSN(cfg.MySQLDSN)
+		if err != nil {
+			return nil, "", err
+		}
+		return mysql.Open(dsn), DialectMySQL, nil
+	case cfg.SQLitePath != "":
+		return sqlite.Open(sqliteDSN(cfg.SQLitePath)), DialectSQLite, nil
+	default:
+		return nil, "", models.Errorf(models.EINVALID, "store: neither a MySQL DSN nor a SQLite path is configured")
+	}
+}
+
+// mysqlDSN parses dsn and enforces the settings the store relies on
+// (STACK-NOTES, MariaDB): parsed UTC times, utf8mb4, and RowsAffected
+// counting matched rather than changed rows.
+func mysqlDSN(dsn string) (string, error) {
+	c, err := gomysql.ParseDSN(dsn)
+	if err != nil {
+		// The parse error never contains the password.
+		return "", models.Errorf(models.EINVALID, "store: invalid MySQL DSN: %v", err)
+	}
+	c.ParseTime = true
+	c.Loc = time.UTC
+	c.ClientFoundRows = true
+	if c.Timeout == 0 {
+		c.Timeout = mysqlDialTimeout
+	}
+	if c.Params == nil {
+		c.Params = map[string]string{}
+	}
+	if c.Params["charset"] == "" && c.Collation == "" {
+		c.Params["charset"] = "utf8mb4"
+	}
+	if c.Params["time_zone"] == "" {
+		c.Params["time_zone"] = "'+00:00'" // SQL NOW() agrees with Go times
+	}
+	return c.FormatDSN(), nil
+}
+
+// sqliteDSN builds the DSN measured in STACK-NOTES: immediate transactions,
+// WAL, busy timeout, and no _time_format (it silently disables _txlock).
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + esc + "?" + q.Encode()
+}
+
+// caseCounter is the per-day sequence behind case numbers.
+type caseCounter struct {
+	Day string `gorm:"primaryKey;size:8"` // yyyymmdd in Config.Location
+	Seq int64  `gorm:"not null"`
+}
+
+// TableName names the counter table.
+func (caseCounter) TableName() string { return "case_counters" }
+
+// tables lists every table the store migrates.
+func tables() []any {
+	return []any{
+		&models.Case{}, &models.CaseEvent{}, &models.Outbox{},
+		&models.DeliveryAttempt{}, &models.InboundMessage{}, &models.Resident{},
+		&caseCounter{},
+	}
+}
+
+// Migrate creates or updates all tables. Several processes may start at
+// once: a lost create race is retried.
+func (db *DB) Migrate(ctx context.Context) error {
+	conn := db.conn.WithContext(ctx)
+	if db.dialect == DialectMySQL {
+		conn = conn.Set("gorm:table_options",
+			"ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")
+	}
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = conn.AutoMigrate(tables()...); err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return db.wrap("store: migrate", err)
+}

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"tapline/models"
+)
+
+// RecordInbound implements models.InboundService: an audit row, never
+// deduplicated.
+func (db *DB) RecordInbound(ctx context.Context, m *models.InboundMessage) error {
+	if m == nil {
+		return models.Errorf(models.EINVALID, "No inbound message to record.")
+	}
+	row := *m
+	row.ID = 0
+	if row.ReceivedAt.IsZero() {
+		row.ReceivedAt = db.now()
+	}
+	row.ReceivedAt = norm(row.ReceivedAt)
+	if err := db.conn.WithContext(ctx).Create(&row).Error; err != nil {
+		return db.wrap("store: record inbound", err)
+	}
+	*m = row
+	return nil
+}
+
+// FindResident implements models.ResidentService.
+func (db *DB) FindResident(ctx context.Context, openID string) (*models.Resident, error) {
+	var r models.Resident
+	err := db.conn.WithContext(ctx).Where("open_id = ?", openID).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, notFound("This resident has not filed before.")
+	}
+	if err != nil {
+		return nil, db.wrap("store: find resident", err)
+	}
+	return &r, nil
+}
+
+// SaveResident implements models.ResidentService: insert, or replace every
+// column of the existing row.
+func (db *DB) SaveResident(ctx context.Context, r *models.Resident) error {
+	if r == nil || r.OpenID == "" {
+		return models.Errorf(models.EINVALID, "A resident needs an OpenID.")
+	}
+	row := *r
+	row.LastSeen, row.UpdatedAt = norm(row.LastSeen), db.now()
+	err := db.conn.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "open_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"name", "phone", "address", "last_seen", "updated_at"}),
+	}).Create(&row).Error
+	if err != nil {
+		return db.wrap("store: save resident", err)
+	}
+	*r = row
+	return nil
+}
