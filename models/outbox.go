@@ -59,6 +59,10 @@ type OutboxFilter struct {
 
 // OutboxService stores outbox rows and their delivery attempts.
 type OutboxService interface {
+	// AddOutbox writes rows not tied to a case transaction (late replies to
+	// residents), filling in their IDs; Status pending and NextAt now when
+	// unset.
+	AddOutbox(ctx context.Context, rows []*Outbox) error
 	// FindOutbox returns ENOTFOUND if the row does not exist.
 	FindOutbox(ctx context.Context, id uint64) (*Outbox, error)
 	// ListOutbox returns rows newest first and the total count.

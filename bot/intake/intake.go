@@ -74,6 +74,7 @@ func (s *Service) File(ctx context.Context, d *dialog.Draft) (string, error) {
 		Case: *c,
 		Event: models.CaseEvent{Type: "created", Actor: d.ResidentID, Role: "resident",
 			Channel: bot.PlatformWeChat, ToStatus: c.Status, Text: createdText(c)},
+		BuildOutbox: func(c *models.Case) ([]models.Outbox, error) { return s.cardRows(c, "新投诉") },
 	}
 	saved, created, err := s.cases.CreateCase(ctx, nc)
 	if err != nil {
@@ -82,7 +83,7 @@ func (s *Service) File(ctx context.Context, d *dialog.Draft) (string, error) {
 	if !created {
 		return saved.Number, nil
 	}
-	// Cards need the number, which the store assigns: write them after.
+	s.enqueue(ctx, nc.Outbox)
 	s.metrics.CaseCreated(saved.Source, saved.Major)
 	s.log.Info("case filed", "case", saved.Number, "category", saved.Category,
 		"department", saved.Department, "major", saved.Major)
@@ -127,4 +128,56 @@ func createdText(c *models.Case) string {
 		return "居民通过公众号投诉，重大投诉（" + c.MajorReason + "，policy 4.1.3）"
 	}
 	return "居民通过公众号投诉"
+}
+
+// Supplement writes the slots collected after an emergency filing (PRODUCT
+// A4) to case d.Number and sends the department the completed card.
+func (s *Service) Supplement(ctx context.Context, d *dialog.Draft) error {
+	c, err := s.newCase(d)
+	if err != nil {
+		return err
+	}
+	existing, err := s.cases.FindCaseByNumber(ctx, d.Number)
+	if err != nil {
+		return fmt.Errorf("supplement: %w", err)
+	}
+	full := *existing
+	full.Name, full.Address, full.Phone = c.Name, c.Address, c.Phone
+	full.Details, full.Expectation = c.Details, c.Expectation
+	rows, err := s.cardRows(&full, "补充信息")
+	if err != nil {
+		return err
+	}
+	ev := models.CaseEvent{Type: "supplemented", Actor: d.ResidentID, Role: "resident",
+		Channel: bot.PlatformWeChat, Text: "居民补充了联系方式和详情（policy 4.1.4）"}
+	if _, err := s.cases.SupplementCase(ctx, d.Number, c, ev, rows); err != nil {
+		return fmt.Errorf("supplement: %w", err)
+	}
+	s.enqueue(ctx, rows)
+	return nil
+}
+
+// ResidentCases returns the resident's own cases, newest first (PRODUCT A3).
+func (s *Service) ResidentCases(ctx context.Context, residentID string, limit int) ([]*models.Case, error) {
+	cases, _, err := s.cases.FindCases(ctx, models.CaseFilter{ResidentID: residentID, Limit: limit})
+	return cases, err
+}
+
+// CaseByNumber returns the case with that number; ENOTFOUND if none.
+func (s *Service) CaseByNumber(ctx context.Context, number string) (*models.Case, error) {
+	return s.cases.FindCaseByNumber(ctx, number)
+}
+
+// enqueue hands rows to the delivery queue; on failure the reconciler
+// delivers them later, so the error is only logged.
+func (s *Service) enqueue(ctx context.Context, rows []models.Outbox) {
+	ids := make([]uint64, 0, len(rows))
+	for _, r := range rows {
+		if r.ID != 0 {
+			ids = append(ids, r.ID)
+		}
+	}
+	if err := s.enq.Enqueue(ctx, ids...); err != nil {
+		s.log.Warn("enqueue outbox failed; reconciler will retry", "err", err, "rows", len(ids))
+	}
 }
