@@ -52,7 +52,7 @@ func (d *Dedupe) Complete(ctx context.Context, key, reply string) error {
 // Release forgets key so a retry is processed afresh (the first attempt
 // failed before doing anything).
 func (d *Dedupe) Release(ctx context.Context, key string) error {
-	return d.rdb.Del(ctx, d.prefix+key).Err()
+	return d.rdb.Del(ctx, d.prefix+key, d.prefix+key+":delivered").Err()
 }
 
 // Wait polls until the first delivery of key has completed or ctx ends. It

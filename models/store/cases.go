@@ -22,8 +22,11 @@ const (
 var errDuplicateDraft = errors.New("store: duplicate draft key")
 
 // CreateCase implements models.CaseService: number, case, first event and
-// outbox rows in one transaction, idempotent on Case.DraftKey. On success
-// nc is updated with the stored rows (IDs, number, times).
+// outbox rows (nc.Outbox, then BuildOutbox's) in one transaction,
+// idempotent on Case.DraftKey. On success nc is updated with the stored
+// rows (IDs, number, times; BuildOutbox's rows appended to nc.Outbox). A
+// lock conflict reruns the transaction, and BuildOutbox with it. The date
+// in the number is Case.CreatedAt's (now when zero) in Config.Location.
 func (db *DB) CreateCase(ctx context.Context, nc *models.NewCase) (*models.Case, bool, error) {
 	const op = "store: create case"
 	if nc == nil || nc.Case.DraftKey == "" {
@@ -32,13 +35,12 @@ func (db *DB) CreateCase(ctx context.Context, nc *models.NewCase) (*models.Case,
 	if c, err := db.caseByDraftKey(ctx, nc.Case.DraftKey); err == nil || !isNotFound(err) {
 		return c, false, db.wrap(op, err)
 	}
-	var out models.NewCase
-	err := db.inTx(ctx, func(tx *gorm.DB) error {
-		out = db.prepareNewCase(nc)
-		return insertNewCase(tx, db.dayOf(out.Case.CreatedAt), &out)
-	})
-	if errors.Is(err, errDuplicateDraft) {
+	out, err := db.fileCase(ctx, nc)
+	if errors.Is(err, errDuplicateDraft) { // a concurrent filing with this key won
 		c, err := db.caseByDraftKey(ctx, nc.Case.DraftKey)
+		if isNotFound(err) { // the duplicate was the number, not the key
+			err = models.Errorf(models.ECONFLICT, "The case number was taken; please try again.")
+		}
 		return c, false, db.wrap(op, err)
 	}
 	if err != nil {
@@ -47,6 +49,26 @@ func (db *DB) CreateCase(ctx context.Context, nc *models.NewCase) (*models.Case,
 	*nc = out
 	c := out.Case
 	return &c, true, nil
+}
+
+// fileCase runs the filing transaction, creating the day's counter row
+// first when it is missing.
+func (db *DB) fileCase(ctx context.Context, nc *models.NewCase) (models.NewCase, error) {
+	var out models.NewCase
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = db.inTx(ctx, func(tx *gorm.DB) error {
+			out = db.prepareNewCase(nc)
+			return insertNewCase(tx, db.dayOf(out.Case.CreatedAt), &out)
+		})
+		var missing errNoCounter
+		if !errors.As(err, &missing) || attempt == 2 { // a filing may straddle midnight once
+			return out, err
+		}
+		if err = db.ensureCounter(ctx, missing.day); err != nil {
+			return out, err
+		}
+	}
 }
 
 // prepareNewCase copies nc (each attempt starts clean) and fills defaults.
@@ -67,27 +89,42 @@ func (db *DB) prepareNewCase(nc *models.NewCase) models.NewCase {
 	}
 	out.Event.ID = 0
 	out.Event.CreatedAt = now
-	out.Outbox = db.prepareOutbox(nc.Outbox, now)
+	out.Outbox = prepareOutbox(nc.Outbox, now)
+	out.BuildOutbox = nc.BuildOutbox
 	return out
 }
 
-// prepareOutbox copies rows as new pending rows, due now unless NextAt is set.
-func (db *DB) prepareOutbox(rows []models.Outbox, now time.Time) []models.Outbox {
+// prepareOutbox copies rows as new rows: pending and due now unless set.
+func prepareOutbox(rows []models.Outbox, now time.Time) []models.Outbox {
 	out := make([]models.Outbox, len(rows))
 	for i, r := range rows {
-		r.ID, r.Status, r.Attempts, r.SentAt = 0, models.OutboxPending, 0, nil
-		if r.NextAt.IsZero() {
-			r.NextAt = now
-		}
-		r.NextAt, r.CreatedAt, r.UpdatedAt = norm(r.NextAt), now, now
-		r.LastError = truncate(r.LastError, maxErrorLen)
+		fillOutbox(&r, now)
 		out[i] = r
 	}
 	return out
 }
 
-// insertNewCase writes a prepared filing; a DraftKey race ends it with
-// errDuplicateDraft (the transaction rolls back, number included).
+// fillOutbox readies r for insertion: a new row, pending and due now
+// unless set, times in UTC milliseconds, LastError fitted to its column.
+func fillOutbox(r *models.Outbox, now time.Time) {
+	r.ID = 0
+	if r.Status == "" {
+		r.Status = models.OutboxPending
+	}
+	if r.NextAt.IsZero() {
+		r.NextAt = now
+	}
+	r.NextAt, r.CreatedAt, r.UpdatedAt = norm(r.NextAt), now, now
+	if r.SentAt != nil {
+		t := norm(*r.SentAt)
+		r.SentAt = &t
+	}
+	r.LastError = truncate(r.LastError, maxErrorLen)
+}
+
+// insertNewCase writes a prepared filing, with BuildOutbox's rows once the
+// number is known; a DraftKey race ends it with errDuplicateDraft (the
+// transaction rolls back, number included).
 func insertNewCase(tx *gorm.DB, day string, nc *models.NewCase) error {
 	number, err := nextNumber(tx, day)
 	if err != nil {
@@ -99,6 +136,14 @@ func insertNewCase(tx *gorm.DB, day string, nc *models.NewCase) error {
 			return errDuplicateDraft
 		}
 		return fmt.Errorf("insert case: %w", err)
+	}
+	if nc.BuildOutbox != nil {
+		c := nc.Case // the builder may not change the stored case
+		rows, err := nc.BuildOutbox(&c)
+		if err != nil {
+			return fmt.Errorf("build outbox: %w", err)
+		}
+		nc.Outbox = append(nc.Outbox, prepareOutbox(rows, nc.Case.UpdatedAt)...)
 	}
 	return insertChildren(tx, nc.Case.ID, &nc.Event, nc.Outbox)
 }

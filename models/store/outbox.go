@@ -17,6 +17,30 @@ const maxErrorLen = 512
 // defaultDue is the batch size of DueOutbox when limit is not positive.
 const defaultDue = 100
 
+// AddOutbox implements models.OutboxService: rows outside a case
+// transaction, written in one statement; IDs are filled in on success.
+func (db *DB) AddOutbox(ctx context.Context, rows []*models.Outbox) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	now := db.now()
+	batch := make([]models.Outbox, len(rows))
+	for i, r := range rows {
+		if r == nil {
+			return models.Errorf(models.EINVALID, "Outbox row %d is missing.", i)
+		}
+		batch[i] = *r
+		fillOutbox(&batch[i], now)
+	}
+	if err := db.conn.WithContext(ctx).Create(&batch).Error; err != nil {
+		return db.wrap("store: add outbox", err)
+	}
+	for i := range rows {
+		*rows[i] = batch[i]
+	}
+	return nil
+}
+
 // FindOutbox implements models.OutboxService.
 func (db *DB) FindOutbox(ctx context.Context, id uint64) (*models.Outbox, error) {
 	var o models.Outbox

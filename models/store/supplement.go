@@ -42,7 +42,7 @@ func (db *DB) SupplementCase(ctx context.Context, number string, c *models.Case,
 			e.Type = eventSupplemented
 		}
 		out = *cur
-		return insertChildren(tx, cur.ID, &e, db.prepareOutbox(outbox, now))
+		return insertChildren(tx, cur.ID, &e, prepareOutbox(outbox, now))
 	})
 	if errors.Is(err, errRetry) {
 		return nil, models.Errorf(models.ECONFLICT, "The case %s changed meanwhile; please try again.", number)

@@ -33,6 +33,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		if err == nil || !(errors.Is(err, errRetry) || isRetryable(err)) {
 			return err
 		}
+		db.log.DebugContext(ctx, "transaction retry", "attempt", attempt+1, "err", err)
 	}
 	return err
 }

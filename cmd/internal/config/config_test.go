@@ -81,3 +81,27 @@ func TestUnknownFileKey(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestExampleDocumentsEveryKey(t *testing.T) {
+	c, err := Load("../../../configs/config.example.yaml", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.WeChat.Window != 5*time.Minute || c.HTTPAddr != ":8080" {
+		t.Fatalf("example: %+v", c)
+	}
+	b, err := os.ReadFile("../../../configs/config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = walk(reflectValue(&c), "", func(path string, _ reflectV) error {
+		parts := strings.Split(path, ".")
+		if !strings.Contains(string(b), parts[len(parts)-1]+":") {
+			t.Errorf("key %s not documented in config.example.yaml", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

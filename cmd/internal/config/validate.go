@@ -31,6 +31,8 @@ func (c *Config) validateCore() error {
 		return fmt.Errorf("mysql_dsn and redis_addr: set both for real services or neither for the embedded default (several replicas need both shared)")
 	case c.AdminToken != "" && len(c.AdminToken) < 16:
 		return fmt.Errorf("admin_token: at least 16 characters")
+	case c.Embedded() && c.Role != RoleAll:
+		return fmt.Errorf("role: %q needs mysql_dsn and redis_addr (the embedded default runs web and worker in one process)", c.Role)
 	case !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel):
 		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
 	}

@@ -1,0 +1,154 @@
+package dialog
+
+import (
+	"strconv"
+	"strings"
+
+	"tapline/bot/policy"
+)
+
+// found is what a message already says.
+type found struct {
+	Category, Name, Address, Phone, Details, Expect string
+
+	runes          []rune // the normalised message without the phone number
+	nameAt, addrAt [2]int // rune spans of the name and the address found
+}
+
+// expectMarkers introduce the outcome a resident expects (policy 4.2.4).
+var expectMarkers = []string{"希望", "要求", "请尽快", "尽快", "请你们", "请求", "诉求", "期望", "务必", "赶紧", "赶快", "麻烦尽快"}
+
+// labels are words left over once a slot's value is taken out of a clause.
+var labels = []string{"联系电话", "电话号码", "手机号码", "手机号", "联系方式", "电话", "手机", "号码", "我的", "地址",
+	"住址", "家住在", "家住", "我家在", "我家住", "我家", "住在", "住", "在", "我叫", "姓名", "名字", "是", "我"}
+
+// mine reads a message for everything it already says: category, phone,
+// name, address, expectation and, from what is left, the details.
+func mine(p *policy.Policy, text string) found {
+	t := caseNoRe.ReplaceAllString(normalize(text), "，")
+	f := found{Category: classify(p, t)}
+	if ph, ok := findPhone(t, false); ok {
+		f.Phone = ph.Value
+		t = t[:ph.Start] + "，" + t[ph.End:]
+	}
+	f.runes = []rune(t)
+	if s, e, n, ok := findName(f.runes); ok {
+		f.Name, f.nameAt = n, [2]int{s, e}
+	}
+	noName := f.blank(true, false)
+	if s, e, ok := findAddress(noName); ok {
+		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
+	}
+	var rest []string
+	for _, c := range clauses(string(f.blank(true, true))) {
+		if e := expectation(c); e != "" {
+			f.Expect = joinNonEmpty(f.Expect, e)
+			continue
+		}
+		if meaningful(stripFillers(stripLabels(c))) >= 2 {
+			rest = append(rest, c)
+		}
+	}
+	if d := strings.Join(rest, "，"); meaningful(stripFillers(d)) >= 3 {
+		f.Details = truncate(d, MaxDetails)
+	}
+	return f
+}
+
+// blank returns the message with the name and/or address spans replaced
+// by commas, keeping rune positions.
+func (f *found) blank(name, addr bool) []rune {
+	r := append([]rune(nil), f.runes...)
+	cut := func(s [2]int) {
+		for i := s[0]; i < s[1]; i++ {
+			r[i] = '，'
+		}
+	}
+	if name {
+		cut(f.nameAt)
+	}
+	if addr {
+		cut(f.addrAt)
+	}
+	return r
+}
+
+// rest returns the message without the phone, name and address found.
+func (f *found) rest() string { return strings.Trim(string(f.blank(true, true)), "， ") }
+
+// restKeepAddress returns the message without the phone and name found.
+func (f *found) restKeepAddress() string { return strings.Trim(string(f.blank(true, false)), "， ") }
+
+// expectation returns the clause from its expectation marker on, when the
+// marker is followed by something ("希望尽快处理"; not "不符合要求").
+func expectation(c string) string {
+	for _, m := range expectMarkers {
+		if i := strings.Index(c, m); i >= 0 && meaningful(c[i+len(m):]) >= 2 {
+			return c[i:]
+		}
+	}
+	return ""
+}
+
+func stripLabels(c string) string {
+	for _, l := range labels {
+		c = strings.ReplaceAll(c, l, "")
+	}
+	return c
+}
+
+func joinNonEmpty(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "，" + b
+}
+
+// classify returns the category with the most matching keywords; ties go
+// to the first in policy order; "" when none matches.
+func classify(p *policy.Policy, t string) string {
+	best, most := "", 0
+	for _, c := range p.Categories {
+		n := 0
+		for _, k := range c.Keywords {
+			if strings.Contains(t, k) {
+				n++
+			}
+		}
+		if n > most {
+			best, most = c.Key, n
+		}
+	}
+	return best
+}
+
+var cnNumbers = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+	"十": 10, "十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15}
+
+// menuNumber reads a menu choice: "3", "３", "第3个", "三", "3号".
+func menuNumber(t string) int {
+	c := compact(t)
+	c = strings.TrimPrefix(c, "第")
+	c = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(c, "个"), "项"), "号")
+	if n, err := strconv.Atoi(c); err == nil {
+		return n
+	}
+	return cnNumbers[c]
+}
+
+// menuCategory reads an answer to the category menu: its number, its name
+// (or a part of a name like "停水" of "水压/停水"); "" otherwise.
+func menuCategory(p *policy.Policy, t string) string {
+	if n := menuNumber(t); n >= 1 && n <= len(p.Categories) {
+		return p.Categories[n-1].Key
+	}
+	c := compact(t)
+	for _, cat := range p.Categories {
+		for _, part := range append(strings.Split(cat.Name, "/"), cat.Name) {
+			if pc := compact(part); pc != "" && (c == pc || c == pc+"问题" || c == pc+"投诉") {
+				return cat.Key
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,99 @@
+package dialog
+
+import (
+	"strings"
+	"unicode"
+)
+
+// normalize folds full-width digits, letters, space and the few ASCII
+// symbols residents type in full width (＋－＃：（）) to half width, drops
+// zero-width characters and trims. Chinese punctuation （，。？！） is kept.
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ':
+			b.WriteRune(r - 0xFEE0)
+		case r == '＋' || r == '－' || r == '＃' || r == '：' || r == '（' || r == '）':
+			b.WriteRune(r - 0xFEE0)
+		case r == '\u3000' || r == '\u00a0' || r == '\t':
+			b.WriteByte(' ')
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff':
+		case r == '—' || r == '–' || r == '−':
+			b.WriteByte('-')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// truncate caps s at n runes.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+// meaningful counts letters and digits (Han included), ignoring
+// punctuation, spaces and emoji.
+func meaningful(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// compact strips everything but letters and digits, lower-cased: the form
+// in which short commands are compared ("确认！" → "确认", "OK" → "ok").
+func compact(s string) string {
+	var b strings.Builder
+	for _, r := range normalize(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// isPause reports whether r separates clauses.
+func isPause(r rune) bool {
+	return strings.ContainsRune("，,。.！!？?；;、\n\r ~～…", r)
+}
+
+// clauses splits s at punctuation and spaces, dropping empty pieces.
+func clauses(s string) []string {
+	return strings.FieldsFunc(s, isPause)
+}
+
+// fillers are words that carry no complaint content.
+var fillers = []string{"你好", "您好", "你们好", "在吗", "在不在", "有人吗", "请问", "麻烦", "谢谢", "我要投诉",
+	"我想投诉", "我要反映", "我想反映", "反映一下", "投诉一下", "反映个问题", "投诉", "反映", "一下", "喂",
+	"hello", "hi", "啊", "呀", "吧", "哦", "嗯", "呢"}
+
+// stripFillers removes filler words from s.
+func stripFillers(s string) string {
+	low := strings.ToLower(s)
+	for _, f := range fillers {
+		low = strings.ReplaceAll(low, f, "")
+	}
+	return low
+}
+
+// greetings are whole messages that say hello and nothing else.
+var greetings = map[string]bool{"你好": true, "您好": true, "在吗": true, "在不在": true, "有人吗": true,
+	"hello": true, "hi": true, "喂": true, "你好在吗": true, "您好在吗": true, "哈喽": true, "嗨": true,
+	"我要投诉": true, "我想投诉": true, "投诉": true, "我要反映问题": true, "我想反映问题": true, "反映问题": true,
+	"我要反映": true, "我想反映": true}
+
+// isGreeting reports whether the message only says hello or "I want to
+// complain".
+func isGreeting(s string) bool {
+	return greetings[compact(s)]
+}

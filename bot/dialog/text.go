@@ -1,0 +1,169 @@
+package dialog
+
+// onText handles a text message: commands that work everywhere first, then
+// the draft.
+func (st *stepper) onText(text string) {
+	t := normalize(text)
+	if t == "" {
+		st.empty()
+		return
+	}
+	c := compact(t)
+	switch {
+	case caseNumber(t) != "":
+		st.out.Action, st.out.Number = ActShowCase, caseNumber(t)
+		st.say(keyResult)
+		st.prompt()
+	case queryWords[c]:
+		st.query()
+	case helpWords[c]:
+		st.say(keyHelp)
+		st.prompt()
+	case st.s == nil:
+		st.fresh(t, c)
+	default:
+		st.drafting(t, c)
+	}
+}
+
+// empty re-asks the open question (or explains how to start).
+func (st *stepper) empty() {
+	if st.s == nil {
+		st.say(keyStart)
+		return
+	}
+	st.say(reaskKey(st.s.State))
+}
+
+// fresh handles text when no draft is open: a command, a greeting, or the
+// first description of a complaint.
+func (st *stepper) fresh(t, c string) {
+	switch {
+	case cancelWords[c]:
+		st.say(keyNoDraft)
+	case humanWords[c]:
+		st.say(keyHumanHotline)
+	case restartWords[c] || isGreeting(t):
+		st.say(keyStart)
+	default:
+		st.s = st.newSession()
+		st.drafting(t, c)
+	}
+}
+
+// drafting handles text while a draft is open.
+func (st *stepper) drafting(t, c string) {
+	s := st.s
+	switch {
+	case isCancel(s.State, c):
+		st.cancel()
+		return
+	case restartWords[c]:
+		st.restart()
+		return
+	case humanWords[c]:
+		st.human()
+		st.save()
+		return
+	case isGreeting(t):
+		st.prompt()
+		st.save()
+		return
+	}
+	st.emergency(t)
+	st.major(t)
+	if slot, v, ok := correction(t); ok && s.State != StateDescribe {
+		st.correct(slot, v)
+	} else {
+		st.byState(t, c)
+	}
+	st.save()
+}
+
+// byState hands the text to the handler of the current state.
+func (st *stepper) byState(t, c string) {
+	switch st.s.State {
+	case StateDescribe:
+		st.describe(t)
+	case StateCategory:
+		st.category(t)
+	case StateOffer:
+		st.offer(t, c)
+	case StateConfirm:
+		st.confirm(c)
+	case StateWhich:
+		st.which(t, c)
+	default:
+		st.slot(st.s.State, t)
+	}
+}
+
+// cancel ends the draft; an emergency already filed stays filed.
+func (st *stepper) cancel() {
+	if st.s.Draft.Number != "" {
+		st.say(keyCancelledFiled)
+	} else {
+		st.say(keyCancelled)
+	}
+	st.out.Session, st.out.Op = st.s, OpDelete
+}
+
+// restart starts a new draft with a new key.
+func (st *stepper) restart() {
+	known := st.s.Known
+	st.s = st.newSession()
+	st.s.Known = known
+	st.say(keyRestarted)
+	st.save()
+}
+
+// human asks for a call back: filed at once when the phone is known,
+// otherwise the phone is asked first.
+func (st *stepper) human() {
+	s := st.s
+	s.Human = true
+	if s.Draft.Phone == "" {
+		s.State = StatePhone
+		st.say(keyHumanPhone)
+		return
+	}
+	st.say(keyHumanCallback)
+	st.advance()
+}
+
+// emergency applies the safety override (PRODUCT A4, policy 4.1.3 安全):
+// guidance at once and a filing with whatever is known.
+func (st *stepper) emergency(t string) {
+	d := &st.s.Draft
+	if d.Emergency != "" {
+		return
+	}
+	e := st.env.Policy.Emergency(t)
+	if e == nil {
+		return
+	}
+	d.Emergency, d.Category, d.Major = e.Key, e.Category, "safety"
+	st.fired = true
+	st.out.Action = ActFileEmergency
+	st.say(keyEmergency)
+	st.say(keyResult)
+}
+
+// major records the first policy 4.1.3 criterion the text meets.
+func (st *stepper) major(t string) {
+	if st.s.Draft.Major != "" {
+		return
+	}
+	if c, _ := st.env.Policy.MajorCriterion(t); c != "" {
+		st.s.Draft.Major = c
+	}
+}
+
+// isCancel reports whether c cancels the draft. "不用了" declines the offer
+// of last time's details and means "no expectation" when those are asked.
+func isCancel(s State, c string) bool {
+	if s == StateOffer || s == StateExpectation {
+		return cancelWords[c] && c != "不用了" && c != "不要了"
+	}
+	return cancelWords[c]
+}

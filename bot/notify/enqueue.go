@@ -1,0 +1,94 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"tapline/models"
+)
+
+// Scheduler arms delivery tasks. *Enqueuer implements it; the Deliverer
+// and the Reconciler use it.
+type Scheduler interface {
+	// Enqueue arms a task for each pending row at the row's NextAt.
+	Enqueue(ctx context.Context, ids ...uint64) error
+	// EnqueueAt arms a task for row id at at.
+	EnqueueAt(ctx context.Context, id uint64, at time.Time) error
+}
+
+// taskTimeout bounds one delivery task; it stays below the claim lease so
+// a stuck send cannot outlive its lease.
+const taskTimeout = 45 * time.Second
+
+// Enqueuer arms delivery tasks on asynq. Every task has the ID
+// "outbox:<row>:<NextAt in ms>", so arming the same due row twice (after
+// commit and from the reconciler, or from two replicas) is a no-op.
+// Tasks have MaxRetry(0): the row's own schedule is the truth.
+type Enqueuer struct {
+	client *asynq.Client
+	outbox models.OutboxService
+	queue  string
+}
+
+// EnqueuerOption configures an Enqueuer.
+type EnqueuerOption func(*Enqueuer)
+
+// WithQueue sets the asynq queue (default DefaultQueue).
+func WithQueue(name string) EnqueuerOption {
+	return func(e *Enqueuer) { e.queue = name }
+}
+
+// NewEnqueuer returns an Enqueuer on client that reads rows from outbox.
+func NewEnqueuer(client *asynq.Client, outbox models.OutboxService, opts ...EnqueuerOption) *Enqueuer {
+	e := &Enqueuer{client: client, outbox: outbox, queue: DefaultQueue}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Queue returns the asynq queue the Enqueuer uses.
+func (e *Enqueuer) Queue() string { return e.queue }
+
+// Enqueue arms a task for each pending row at its NextAt (now if past).
+// Rows that are gone, sent or failed are skipped. It tries every ID and
+// returns the joined errors.
+func (e *Enqueuer) Enqueue(ctx context.Context, ids ...uint64) error {
+	var errs []error
+	for _, id := range ids {
+		row, err := e.outbox.FindOutbox(ctx, id)
+		switch {
+		case models.ErrorCode(err) == models.ENOTFOUND:
+			continue
+		case err != nil:
+			errs = append(errs, fmt.Errorf("enqueue outbox %d: %w", id, err))
+			continue
+		case row.Status != models.OutboxPending:
+			continue
+		}
+		if err := e.EnqueueAt(ctx, id, row.NextAt); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// EnqueueAt arms a task for row id at at. A task with the same ID already
+// armed counts as success.
+func (e *Enqueuer) EnqueueAt(ctx context.Context, id uint64, at time.Time) error {
+	task, err := NewDeliverTask(id)
+	if err != nil {
+		return err
+	}
+	_, err = e.client.EnqueueContext(ctx, task,
+		asynq.Queue(e.queue), asynq.TaskID(taskID(id, at)), asynq.ProcessAt(at),
+		asynq.MaxRetry(0), asynq.Timeout(taskTimeout))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
+		return fmt.Errorf("enqueue outbox %d: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"tapline/bot"
+	"tapline/bot/metrics"
+	"tapline/bot/notify"
+	"tapline/bot/policy"
+	"tapline/cmd/internal/config"
+	"tapline/models/store"
+)
+
+// App is the wired process: its services, in the order they close.
+type App struct {
+	cfg      config.Config
+	log      *slog.Logger
+	clock    bot.Clock
+	metrics  *metrics.Metrics
+	policy   *policy.Policy
+	db       *store.DB
+	rdb      redis.UniversalClient
+	asynqOpt asynq.RedisConnOpt
+	enq      *notify.Enqueuer
+	client   *asynq.Client
+	embedded *embedded
+	handler  http.Handler
+	closers  []func()
+}
+
+// Open connects every service the configuration names (or starts the
+// embedded ones) and wires the handlers.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err error) {
+	a = &App{cfg: cfg, log: log, clock: bot.SystemClock{}, metrics: metrics.New()}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	steps := []func(context.Context) error{a.openPolicy, a.openRedis, a.openDB, a.openQueue, a.wire}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (a *App) openPolicy(context.Context) error {
+	p, err := policy.Load(a.cfg.PolicyFile)
+	if err != nil {
+		return fmt.Errorf("policy_file: %w", err)
+	}
+	a.policy = p
+	return nil
+}
+
+func (a *App) openRedis(ctx context.Context) error {
+	addr := a.cfg.RedisAddr
+	if a.cfg.Embedded() {
+		e, err := startEmbedded(a.cfg.DataDir, a.log)
+		if err != nil {
+			return err
+		}
+		a.embedded, addr = e, e.redis.Addr()
+		a.closers = append(a.closers, e.Close)
+		e.applyDemo(&a.cfg)
+	}
+	opt := &redis.Options{Addr: addr, Password: a.cfg.RedisPassword, DB: a.cfg.RedisDB}
+	a.rdb = redis.NewClient(opt)
+	a.closers = append(a.closers, func() { _ = a.rdb.Close() })
+	a.asynqOpt = asynq.RedisClientOpt{Addr: addr, Password: a.cfg.RedisPassword, DB: a.cfg.RedisDB}
+	if err := a.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis_addr: %s: %w", addr, err)
+	}
+	return nil
+}
+
+func (a *App) openDB(ctx context.Context) error {
+	sc := store.Config{MySQLDSN: a.cfg.MySQLDSN, Logger: a.log}
+	if a.cfg.Embedded() {
+		sc.SQLitePath = a.embedded.sqlitePath
+	}
+	db, err := store.Open(ctx, sc)
+	if err != nil {
+		if a.cfg.MySQLDSN != "" {
+			return fmt.Errorf("mysql_dsn: %w", err)
+		}
+		return fmt.Errorf("data_dir: %w", err)
+	}
+	a.db = db
+	a.closers = append(a.closers, func() { _ = db.Close() })
+	return nil
+}
+
+func (a *App) openQueue(context.Context) error {
+	a.client = asynq.NewClient(a.asynqOpt)
+	a.closers = append(a.closers, func() { _ = a.client.Close() })
+	a.enq = notify.NewEnqueuer(a.client, a.db)
+	return nil
+}
+
+// Run serves until ctx ends, then shuts down gracefully.
+func (a *App) Run(ctx context.Context, out io.Writer) error {
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil && a.cfg.Role != config.RoleWorker {
+		return fmt.Errorf("http_addr: %w", err)
+	}
+	errc := make(chan error, 2)
+	if a.cfg.Role != config.RoleWorker {
+		srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- serve(srv, ln) }()
+		defer shutdown(srv)
+		a.printBanner(out, ln.Addr().String())
+	} else if ln != nil {
+		_ = ln.Close()
+	}
+	if a.cfg.Role != config.RoleWeb {
+		stopWorker, err := a.startWorker(ctx)
+		if err != nil {
+			return err
+		}
+		defer stopWorker()
+	}
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
+
+func serve(srv *http.Server, ln net.Listener) error {
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http: %w", err)
+	}
+	return nil
+}
+
+func shutdown(srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+}
+
+// Close releases every service in reverse order of opening.
+func (a *App) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}

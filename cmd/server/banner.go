@@ -1,0 +1,30 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+)
+
+// printBanner tells a person where to send messages and how to try it.
+func (a *App) printBanner(w io.Writer, addr string) {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "127.0.0.1"
+	}
+	base := "http://" + net.JoinHostPort(host, port)
+	fmt.Fprintf(w, "\nTapline is listening on %s (role %s)\n", base, a.cfg.Role)
+	fmt.Fprintf(w, "  WeChat Official Account webhook:  %s/webhooks/wechat  (GET URL check, POST messages)\n", base)
+	fmt.Fprintf(w, "  Health: %s/healthz  Ready: %s/readyz  Metrics: %s/metrics\n", base, base, base)
+	fmt.Fprintf(w, "  Admin API: %s/api/v1/cases, /api/v1/outbox (Authorization: Bearer <admin_token>)\n", base)
+	if a.embedded == nil {
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintf(w, "\nEmbedded default: SQLite at %s, in-process Redis.\n", a.embedded.sqlitePath)
+	fmt.Fprintf(w, "Demo WeChat credentials and admin token: %s\n", filepath.Clean(a.embedded.demoPath))
+	fmt.Fprintf(w, "Try it as a resident (signed and AES-encrypted webhooks):\n")
+	fmt.Fprintf(w, "  go run ./cmd/simulate resident -url %s -credentials %s\n", base, a.embedded.demoPath)
+	fmt.Fprintf(w, "Department cards go to the local sink (logged) and are listed by GET /api/v1/outbox.\n\n")
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"tapline/bot"
+	"tapline/bot/dialog"
+	"tapline/bot/dingtalk"
+	"tapline/bot/intake"
+	"tapline/bot/notify"
+	"tapline/bot/redisstore"
+	"tapline/bot/wechat"
+	"tapline/bot/wecom"
+	"tapline/handlers"
+	"tapline/models"
+)
+
+// keyPrefix namespaces every Redis key of the product.
+const keyPrefix = "tapline:"
+
+// wire builds the dialog, intake and HTTP handlers.
+func (a *App) wire(ctx context.Context) error {
+	wechat.QuietSDKLogs()
+	wechat.InstallAPIBase(a.cfg.WeChat.APIBase, a.cfg.WeCom.APIBase)
+	wechat.InstallHTTPClient(&http.Client{Timeout: 5 * time.Second})
+	texts, err := dialog.LoadTexts(a.cfg.DialogFile)
+	if err != nil {
+		return fmt.Errorf("dialog_file: %w", err)
+	}
+	svc := intake.New(a.policy, a.db, a.enq, a.clock, a.log,
+		intake.WithMetrics(a.metrics), intake.WithPublicURL(a.cfg.PublicURL))
+	engine := dialog.New(a.policy, texts, redisstore.NewDialogStore(a.rdb, keyPrefix), svc, svc, a.db, a.clock)
+	verifier, err := a.wechatVerifier()
+	if err != nil {
+		return err
+	}
+	a.handler = handlers.New(handlers.Deps{
+		Logger: a.log, Metrics: a.metrics, Clock: a.clock, AdminToken: a.cfg.AdminToken,
+		WeChat: verifier, Dialog: engine,
+		Dedupe:   redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute),
+		Notifier: intake.NewResidentNotifier(a.db, a.enq, a.residentChannel()),
+		Inbound:  a.db, Cases: a.db, Outbox: a.db,
+		Ready: map[string]handlers.Checker{
+			"database": a.db.Ping,
+			"redis":    func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
+		},
+	})
+	return nil
+}
+
+// wechatVerifier returns nil when no WeChat token is configured: the
+// webhook then answers 503 (fail closed).
+func (a *App) wechatVerifier() (*wechat.Verifier, error) {
+	w := a.cfg.WeChat
+	if w.Token == "" {
+		return nil, nil
+	}
+	v, err := wechat.NewVerifier(wechat.Config{AppID: w.AppID, Token: w.Token,
+		EncodingAESKey: w.EncodingAESKey, Window: w.Window}, a.clock)
+	if err != nil {
+		return nil, fmt.Errorf("wechat: %w", err)
+	}
+	return v, nil
+}
+
+// residentChannel is the WeChat customer-service API when the Official
+// Account has an app secret, else the local sink.
+func (a *App) residentChannel() string {
+	if a.cfg.WeChat.AppSecret != "" {
+		return models.ChannelWeChatCS
+	}
+	return models.ChannelSink
+}
+
+// senders returns the outbound platform adapters keyed by outbox channel.
+func (a *App) senders() (map[string]bot.Sender, error) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	s := map[string]bot.Sender{
+		models.ChannelWeComRobot: wecom.NewRobot(wecom.WithRobotBaseURL(a.cfg.WeCom.APIBase),
+			wecom.WithRobotHTTPClient(client)),
+		models.ChannelDingTalkRobot: dingtalk.NewRobot(dingtalk.WithRobotBaseURL(a.cfg.DingTalk.APIBase),
+			dingtalk.WithRobotHTTPClient(client)),
+		models.ChannelSink: notify.NewSink(a.log, 200),
+	}
+	if a.cfg.WeChat.AppSecret != "" {
+		cs, err := wechat.NewCSSender(wechat.SenderConfig{AppID: a.cfg.WeChat.AppID, AppSecret: a.cfg.WeChat.AppSecret},
+			wechat.NewRedisCache(a.rdb, keyPrefix), wechat.WithLogger(a.log))
+		if err != nil {
+			return nil, fmt.Errorf("wechat.app_secret: %w", err)
+		}
+		s[models.ChannelWeChatCS] = cs
+	}
+	return s, nil
+}

@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tapline/bot"
+	"tapline/bot/metrics"
+	"tapline/bot/redisstore"
+	"tapline/bot/redisstore/redistest"
+	"tapline/bot/wechat"
+	"tapline/bot/wechat/wxclient"
+	"tapline/models/store"
+	"tapline/models/store/storetest"
+)
+
+const (
+	testToken  = "tapline-test-token"
+	testAppID  = "wx0123456789abcdef"
+	testAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+	testAdmin  = "admin-token-0123456789"
+)
+
+// fakeDialog answers every update with a fixed prefix and the text, after
+// an optional delay, counting calls.
+type fakeDialog struct {
+	calls atomic.Int32
+	delay time.Duration
+	err   error
+}
+
+func (d *fakeDialog) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
+	d.calls.Add(1)
+	if d.delay > 0 {
+		time.Sleep(d.delay)
+	}
+	if d.err != nil {
+		return bot.Reply{}, d.err
+	}
+	return bot.Reply{Text: "收到：" + u.Text}, nil
+}
+
+type fakeNotifier struct {
+	mu    sync.Mutex
+	texts []string
+	sent  chan struct{}
+}
+
+func (n *fakeNotifier) NotifyResident(ctx context.Context, openID, text string) error {
+	n.mu.Lock()
+	n.texts = append(n.texts, openID+":"+text)
+	n.mu.Unlock()
+	n.sent <- struct{}{}
+	return nil
+}
+
+type env struct {
+	srv      *httptest.Server
+	dialog   *fakeDialog
+	notifier *fakeNotifier
+	db       *store.DB
+	dedupe   *redisstore.Dedupe
+	rdb      *redis.Client
+	plain    *wxclient.Client
+	aes      *wxclient.Client
+}
+
+// newEnv runs the handlers on a real store and Redis with a fake dialog.
+func newEnv(t *testing.T, budget time.Duration) *env {
+	t.Helper()
+	rdb, prefix := redistest.New(t)
+	e := &env{dialog: &fakeDialog{}, notifier: &fakeNotifier{sent: make(chan struct{}, 10)}, db: storetest.Open(t)}
+	e.dedupe, e.rdb = redisstore.NewDedupe(rdb, prefix, time.Minute), rdb
+	v, err := wechat.NewVerifier(wechat.Config{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey}, bot.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(Deps{
+		Logger: slog.New(slog.DiscardHandler), Metrics: metrics.New(), AdminToken: testAdmin,
+		WeChat: v, Dialog: e.dialog, Dedupe: e.dedupe, Notifier: e.notifier,
+		Inbound: e.db, Cases: e.db, Outbox: e.db, ReplyBudget: budget,
+		Ready: map[string]Checker{"database": e.db.Ping, "redis": func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+	})
+	e.srv = httptest.NewServer(h)
+	t.Cleanup(e.srv.Close)
+	url := e.srv.URL + "/webhooks/wechat"
+	e.plain = &wxclient.Client{URL: url, Token: testToken, OA: "gh_test"}
+	e.aes = &wxclient.Client{URL: url, Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, OA: "gh_test"}
+	return e
+}
+
+func (e *env) inboundCount(t *testing.T) int64 {
+	t.Helper()
+	var n int64
+	if err := e.db.Gorm().Table("inbound_messages").Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

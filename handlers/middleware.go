@@ -1,0 +1,79 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+const requestIDKey = "request_id"
+
+// requestID tags each request with an ID (from X-Request-ID when it is
+// sane) that every log line of the request carries.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if len(id) == 0 || len(id) > 64 || strings.ContainsAny(id, " \r\n") {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+// observe logs and counts each request. It logs the route, never the
+// query (signatures) or the body (personal data).
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	code := c.Writer.Status()
+	if s.Metrics != nil {
+		s.Metrics.Requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+		s.Metrics.Latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	}
+	if route != "/healthz" && route != "/metrics" {
+		s.log.Debug("request", "request_id", c.GetString(requestIDKey), "method", c.Request.Method,
+			"route", route, "status", code, "ms", time.Since(start).Milliseconds())
+	}
+}
+
+// recovered answers 500 after a panic; the panic value is logged without
+// the request.
+func (s *Server) recovered(c *gin.Context, err any) {
+	s.log.Error("panic in handler", "request_id", c.GetString(requestIDKey), "route", c.FullPath(), "panic", err)
+	c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
+}
+
+// limitBody makes reading more than MaxBody bytes fail (→ 413).
+func limitBody(c *gin.Context) {
+	if c.Request.ContentLength > MaxBody {
+		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": "body over 1 MiB"})
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBody)
+	c.Next()
+}
+
+// requireAdmin fails closed: without the configured bearer token (compared
+// in constant time) every admin route answers 401.
+func (s *Server) requireAdmin(c *gin.Context) {
+	got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if s.AdminToken == "" || !ok ||
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.AdminToken)) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="tapline"`)
+		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "missing or invalid bearer token"})
+		return
+	}
+	c.Next()
+}

@@ -1,0 +1,87 @@
+// Package handlers is the gin engine: one file per inbound surface, the
+// admin API, health and metrics, and middleware that fails closed.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"tapline/bot"
+	"tapline/bot/metrics"
+	"tapline/bot/wechat"
+	"tapline/models"
+)
+
+// MaxBody is the largest request body accepted (413 above it).
+const MaxBody = 1 << 20
+
+// Dialog runs one resident dialog step.
+type Dialog interface {
+	Handle(ctx context.Context, u bot.Update) (bot.Reply, error)
+}
+
+// Deduper recognises retried deliveries (see redisstore.Dedupe).
+type Deduper interface {
+	Claim(ctx context.Context, key string) (bool, error)
+	Complete(ctx context.Context, key, reply string) error
+	Release(ctx context.Context, key string) error
+	Wait(ctx context.Context, key string) (string, bool)
+	TakeDelivery(ctx context.Context, key string) (bool, error)
+}
+
+// Notifier sends a text to a resident outside the passive reply (late
+// answers): an outbox row, delivered by the worker.
+type Notifier interface {
+	NotifyResident(ctx context.Context, openID, text string) error
+}
+
+// Checker reports whether a dependency is reachable (for /readyz).
+type Checker func(ctx context.Context) error
+
+// Deps are the Server's collaborators. WeChat may be nil when the Official
+// Account is not configured: its webhook then answers 503.
+type Deps struct {
+	Logger     *slog.Logger
+	Metrics    *metrics.Metrics
+	Clock      bot.Clock
+	AdminToken string
+	WeChat     *wechat.Verifier
+	Dialog     Dialog
+	Dedupe     Deduper
+	Notifier   Notifier
+	Inbound    models.InboundService
+	Cases      models.CaseService
+	Outbox     models.OutboxService
+	Ready      map[string]Checker
+	// ReplyBudget is how long a webhook waits for the dialog before
+	// answering "success" and sending the reply later (WeChat gives 5 s).
+	ReplyBudget time.Duration
+}
+
+// Server holds the dependencies of every route.
+type Server struct {
+	Deps
+	log *slog.Logger
+}
+
+// New builds the gin engine with every route registered.
+func New(d Deps) *gin.Engine {
+	if d.ReplyBudget == 0 {
+		d.ReplyBudget = 4 * time.Second
+	}
+	if d.Clock == nil {
+		d.Clock = bot.SystemClock{}
+	}
+	s := &Server{Deps: d, log: d.Logger.With("component", "http")}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestID, s.observe, limitBody)
+	s.registerHealthRoutes(r)
+	s.registerWeChatRoutes(r)
+	s.registerAdminRoutes(r.Group("/api/v1", s.requireAdmin))
+	r.NoRoute(func(c *gin.Context) { c.JSON(404, gin.H{"error": "no such route"}) })
+	return r
+}
