@@ -88,7 +88,11 @@ func (s *Server) handleListOutbox(c *gin.Context) {
 // outboxJSON shows a row with its target masked: robot keys and tokens are
 // credentials.
 func outboxJSON(r *models.Outbox) gin.H {
-	return gin.H{"id": r.ID, "case_id": r.CaseID, "channel": r.Channel, "target": maskSecret(r.Target),
+	target := r.Target
+	if r.Channel != models.ChannelSink {
+		target = maskSecret(target)
+	}
+	return gin.H{"id": r.ID, "case_id": r.CaseID, "channel": r.Channel, "target": target,
 		"audience": r.Audience, "kind": r.Kind, "payload": r.Payload, "status": r.Status,
 		"attempts": r.Attempts, "last_error": r.LastError, "next_at": r.NextAt, "sent_at": r.SentAt,
 		"created_at": r.CreatedAt}

@@ -9,7 +9,7 @@ import (
 // count on their own ("幸福路", "阳光小区"); unit markers count only after
 // a number ("12号", "3栋", "2单元", "5楼").
 var (
-	placeMarkers = []string{"小区", "花园", "新村", "社区", "公寓", "大厦", "广场", "家园", "山庄", "大道",
+	placeMarkers = []string{"十字路口", "丁字路口", "交叉口", "交汇处", "交界处", "路口", "小区", "花园", "新村", "社区", "公寓", "大厦", "广场", "家园", "山庄", "大道",
 		"省", "市", "区", "县", "镇", "乡", "村", "路", "街", "巷", "弄", "苑", "园"}
 	unitMarkers = []string{"单元", "号楼", "号", "栋", "幢", "座", "室", "楼", "层", "组", "期", "排", "弄"}
 	// addrStops end the walk back from a marker: the word before them is
@@ -162,9 +162,10 @@ func hasAnyMarker(s string) bool {
 }
 
 // parseAddress validates an answer to the address question: lead words
-// are dropped; the answer must hold an address marker with at least three
-// letters or digits, or be at least six long with a number in it. When the
-// answer has several clauses, the clauses with markers are kept.
+// are dropped; the answer must hold a number and an address marker (or be
+// at least six long with a number in it), or name an estate or village
+// ("阳光花园"); a bare road ("人民路") is not enough. When the answer has
+// several clauses, the clauses with markers are kept.
 func parseAddress(s string) (string, bool) {
 	parts := clauses(normalize(s))
 	var keep []string
@@ -182,8 +183,51 @@ func parseAddress(s string) (string, bool) {
 	if isNegative(a) || strings.ContainsAny(a, "?？吗") {
 		return "", false
 	}
-	if (hasAnyMarker(a) && n >= 3) || (n >= 6 && hasDigit(a)) {
+	if (hasDigit(a) && n >= 3 && (hasAnyMarker(a) || n >= 6)) || (n >= 4 && hasEstate(a)) || isIntersection(a) {
 		return truncate(a, MaxAddress), true
 	}
 	return "", false
+}
+
+// estateMarkers name a place a crew can find without a number.
+var estateMarkers = []string{"小区", "花园", "新村", "家园", "公寓", "大厦", "山庄", "苑", "园", "村", "社区", "广场"}
+
+// hasEstate reports whether s names an estate or a village ("阳光花园"),
+// not just a road ("人民路").
+func hasEstate(s string) bool {
+	for _, m := range estateMarkers {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// roadMarkers and crossingMarkers recognise an intersection ("人民路与解放路
+// 交叉口东北角"): two roads and a crossing word locate a burst main as well
+// as a house number does.
+var (
+	roadMarkers     = []string{"路", "街", "大道", "巷", "道"}
+	crossingMarkers = []string{"交叉口", "十字路口", "丁字路口", "路口", "交汇处", "交界处", "岔口"}
+)
+
+// isIntersection reports whether s names a crossing of two roads.
+func isIntersection(s string) bool {
+	if !containsAny(s, crossingMarkers) {
+		return false
+	}
+	roads := 0
+	for _, m := range roadMarkers {
+		roads += strings.Count(s, m)
+	}
+	return roads >= 2
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -83,7 +83,9 @@ func (st *stepper) correct(slot State, v string) {
 	}
 	st.s.Draft.set(slot, val)
 	delete(st.s.Fails, slot)
-	st.sayAbout(keyUpdated, slot)
+	if st.s.State != slot { // "电话是…" while the phone is asked is just the answer
+		st.sayAbout(keyUpdated, slot)
+	}
 	if st.s.State == StateOffer {
 		st.prompt()
 		return

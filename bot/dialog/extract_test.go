@@ -51,10 +51,10 @@ func TestParsePhone(t *testing.T) {
 func TestFindPhoneInFreeText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"我叫张三，电话13812345678，住幸福路12号", "13812345678"},
-		{"幸福路12号3栋2单元水管漏水", ""},        // no number in an address
-		{"水费多收了1234567元", ""},             // a bare local number needs a phone word
-		{"电话 88886666", "88886666"},        // hinted local number
-		{"上个月2026-11-27停水了", ""},          // a date is no phone
+		{"幸福路12号3栋2单元水管漏水", ""},               // no number in an address
+		{"水费多收了1234567元", ""},                 // a bare local number needs a phone word
+		{"电话 88886666", "88886666"},           // hinted local number
+		{"上个月2026-11-27停水了", ""},              // a date is no phone
 		{"打0571-88886666找我", "0571-88886666"}, // landline anywhere
 	}
 	for _, tt := range tests {
@@ -103,6 +103,8 @@ func TestParseAddress(t *testing.T) {
 		{"我家住在幸福路12号3栋", "幸福路12号3栋", true},
 		{"地址是人民路8号", "人民路8号", true},
 		{"阳光花园", "阳光花园", true},
+		{"人民路与解放路交叉口东北角", "人民路与解放路交叉口东北角", true},
+		{"解放路口", "", false},
 		{"城南新区A区7-2-301", "城南新区A区7-2-301", true},
 		{"东门口老粮站边上第3家", "东门口老粮站边上第3家", true}, // six or more with a number
 		{"不知道", "", false},
@@ -129,6 +131,9 @@ func TestParseName(t *testing.T) {
 		{"本人王五", "王五", true},
 		{"姓赵", "赵", true},
 		{"免贵姓欧阳", "欧阳", true},
+		{"我姓王，叫王建国", "王建国", true},
+		{"我姓王，叫人来修一下", "王", true},
+		{"姓李，我叫李梅", "李梅", true},
 		{"张先生", "张先生", true},
 		{"阿卜杜拉·买买提", "阿卜杜拉·买买提", true},
 		{"好的", "", false},
@@ -154,10 +159,12 @@ func TestMine(t *testing.T) {
 		{"你好，我叫张三，电话13812345678，住幸福路12号3栋，这两天自来水发黄有味道，希望尽快处理",
 			found{Category: "water_quality", Name: "张三", Phone: "13812345678", Address: "幸福路12号3栋",
 				Details: "这两天自来水发黄有味道", Expect: "希望尽快处理"}},
-		{"我家在幸福路12号3栋2单元，水很黄", found{Category: "", Address: "幸福路12号3栋2单元", Details: "水很黄"}},
+		{"我家在幸福路12号3栋2单元，水很黄", found{Category: "water_quality", Address: "幸福路12号3栋2单元", Details: "水很黄"}},
 		{"我是李女士，水费多收了200块，要求退还", found{Category: "billing", Name: "李女士", Details: "水费多收了200块", Expect: "要求退还"}},
 		{"本人王五 手机 139 1234 5678 小区门口水管漏水好几天了", found{Category: "pipe_leak", Name: "王五", Phone: "13912345678", Details: "小区门口水管漏水好几天了"}},
 		{"姓赵，水表不走了", found{Category: "meter", Name: "赵", Details: "水表不走了"}},
+		{"人民路和解放路路口水管爆了", found{Category: "pipe_leak", Address: "人民路和解放路路口", Details: "水管爆了"}},
+		{"我们幸福小区这几天水压特别小", found{Category: "water_pressure", Details: "我们幸福小区这几天水压特别小"}},
 		{"你好", found{}},
 		{"我要投诉", found{}},
 		{"水质不符合要求", found{Category: "water_quality", Details: "水质不符合要求"}},

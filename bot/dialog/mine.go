@@ -29,39 +29,33 @@ func mine(p *policy.Policy, text string) found {
 	f := found{Category: classify(p, t)}
 	if ph, ok := findPhone(t, false); ok {
 		f.Phone = ph.Value
-		t = t[:ph.Start] + "，" + t[ph.End:]
+		t = t[:ph.Start] + string(blankRune) + t[ph.End:]
 	}
 	f.runes = []rune(t)
 	if s, e, n, ok := findName(f.runes); ok {
 		f.Name, f.nameAt = n, [2]int{s, e}
 	}
 	noName := f.blank(true, false)
-	if s, e, ok := findAddress(noName); ok {
+	// An address mentioned in passing without a number ("我们幸福小区这几天…")
+	// is too vague to file (policy 4.1.4): it stays in the details and the
+	// dialog asks for the full address.
+	if s, e, ok := findAddress(noName); ok && (hasDigit(string(noName[s:e])) || isIntersection(string(noName[s:e]))) {
 		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	}
-	var rest []string
-	for _, c := range clauses(string(f.blank(true, true))) {
-		if e := expectation(c); e != "" {
-			f.Expect = joinNonEmpty(f.Expect, e)
-			continue
-		}
-		if meaningful(stripFillers(stripLabels(c))) >= 2 {
-			rest = append(rest, c)
-		}
-	}
-	if d := strings.Join(rest, "，"); meaningful(stripFillers(d)) >= 3 {
-		f.Details = truncate(d, MaxDetails)
+	f.Details, f.Expect = details(f.blank(true, true))
+	if isNegative(t) || noneExp[compact(t)] {
+		f.Details = "" // "不知道" describes nothing
 	}
 	return f
 }
 
 // blank returns the message with the name and/or address spans replaced
-// by commas, keeping rune positions.
+// by blankRune, keeping rune positions.
 func (f *found) blank(name, addr bool) []rune {
 	r := append([]rune(nil), f.runes...)
 	cut := func(s [2]int) {
 		for i := s[0]; i < s[1]; i++ {
-			r[i] = '，'
+			r[i] = blankRune
 		}
 	}
 	if name {
@@ -74,10 +68,64 @@ func (f *found) blank(name, addr bool) []rune {
 }
 
 // rest returns the message without the phone, name and address found.
-func (f *found) rest() string { return strings.Trim(string(f.blank(true, true)), "， ") }
+func (f *found) rest() string { return unblank(f.blank(true, true)) }
 
 // restKeepAddress returns the message without the phone and name found.
-func (f *found) restKeepAddress() string { return strings.Trim(string(f.blank(true, false)), "， ") }
+func (f *found) restKeepAddress() string { return unblank(f.blank(true, false)) }
+
+// blankRune stands for a span taken out of a message.
+const blankRune = '\x00'
+
+// unblank turns blanked spans into commas and trims.
+func unblank(r []rune) string {
+	return strings.Trim(strings.ReplaceAll(string(r), string(blankRune), "，"), "， ")
+}
+
+// details splits what is left of a message into the expectation clauses
+// and the description, which keeps the resident's own wording and
+// punctuation; clauses that were only labels ("电话", "住") or greetings
+// are dropped.
+func details(r []rune) (details, expect string) {
+	var b strings.Builder
+	for _, sg := range segments(string(r)) {
+		c, sep := sg[0], strings.ReplaceAll(sg[1], string(blankRune), "")
+		if e := expectation(c); e != "" {
+			expect = joinNonEmpty(expect, e)
+			continue
+		}
+		if meaningful(c) > 0 && meaningful(stripFillers(stripLabels(c))) == 0 {
+			continue
+		}
+		if sep == "" && sg[1] != "" {
+			sep = "，"
+		}
+		b.WriteString(c + sep)
+	}
+	d := strings.TrimFunc(b.String(), func(r rune) bool { return isPause(r) || r == blankRune })
+	if meaningful(stripFillers(d)) < 3 {
+		return "", expect
+	}
+	return truncate(d, MaxDetails), expect
+}
+
+// segments splits s into clauses, each with the run of separators after it.
+func segments(s string) [][2]string {
+	var out [][2]string
+	var clause, sep strings.Builder
+	for _, r := range s {
+		if isPause(r) || r == blankRune {
+			sep.WriteRune(r)
+			continue
+		}
+		if sep.Len() > 0 {
+			out = append(out, [2]string{clause.String(), sep.String()})
+			clause.Reset()
+			sep.Reset()
+		}
+		clause.WriteRune(r)
+	}
+	return append(out, [2]string{clause.String(), sep.String()})
+}
 
 // expectation returns the clause from its expectation marker on, when the
 // marker is followed by something ("希望尽快处理"; not "不符合要求").

@@ -26,27 +26,45 @@ var (
 
 // findName returns the rune span and the name of the first "我叫张三",
 // "我是李女士", "本人王五" or "姓赵" in normalised text r.
+// A bare surname ("我姓王") is kept only when no full name follows ("我姓王，
+// 叫王建国" → 王建国).
 func findName(r []rune) (start, end int, name string, ok bool) {
 	for i := range r {
-		for _, m := range nameMarkers {
-			if !hasRunesAt(r, i, m) {
-				continue
+		if n, k := markedName(r, i); n != "" {
+			if ok && !strings.HasPrefix(n, name) {
+				return start, end, name, ok
 			}
-			j := i + len([]rune(m))
-			for j < len(r) && r[j] == ' ' {
-				j++
-			}
-			if n, k := nameAfter(r, j); n != "" {
-				return i, k, n, true
+			return i, k, n, true
+		}
+		if ok && hasRunesAt(r, i, "叫") { // "我姓王，叫王建国"
+			if n, k := nameAfter(r, i+1); strings.HasPrefix(n, name) {
+				return start, k, n, true
 			}
 		}
-		if hasRunesAt(r, i, "姓") && (i == 0 || strings.ContainsRune("我人贵，, ", r[i-1])) {
+		if !ok && hasRunesAt(r, i, "姓") && (i == 0 || strings.ContainsRune("我人贵，, ", r[i-1])) {
 			if n, k := surnameAfter(r, i+1); n != "" {
-				return i, k, n, true
+				start, end, name, ok = i, k, n, true
 			}
 		}
 	}
-	return 0, 0, "", false
+	return start, end, name, ok
+}
+
+// markedName reads a name after a marker ("我叫", "本人") at i.
+func markedName(r []rune, i int) (string, int) {
+	for _, m := range nameMarkers {
+		if !hasRunesAt(r, i, m) {
+			continue
+		}
+		j := i + len([]rune(m))
+		for j < len(r) && r[j] == ' ' {
+			j++
+		}
+		if n, k := nameAfter(r, j); n != "" {
+			return n, k
+		}
+	}
+	return "", i
 }
 
 // nameAfter reads a name of two to four Han characters (or a surname and a

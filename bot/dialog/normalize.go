@@ -75,7 +75,7 @@ func clauses(s string) []string {
 // fillers are words that carry no complaint content.
 var fillers = []string{"你好", "您好", "你们好", "在吗", "在不在", "有人吗", "请问", "麻烦", "谢谢", "我要投诉",
 	"我想投诉", "我要反映", "我想反映", "反映一下", "投诉一下", "反映个问题", "投诉", "反映", "一下", "喂",
-	"hello", "hi", "啊", "呀", "吧", "哦", "嗯", "呢"}
+	"有个问题", "有问题", "问题", "hello", "hi", "啊", "呀", "吧", "哦", "嗯", "呢", "想", "要", "我"}
 
 // stripFillers removes filler words from s.
 func stripFillers(s string) string {
@@ -93,7 +93,8 @@ var greetings = map[string]bool{"你好": true, "您好": true, "在吗": true, 
 	"我要反映": true, "我想反映": true}
 
 // isGreeting reports whether the message only says hello or "I want to
-// complain".
+// complain" ("你好，我想投诉一下").
 func isGreeting(s string) bool {
-	return greetings[compact(s)]
+	c := compact(s)
+	return greetings[c] || (c != "" && meaningful(stripFillers(c)) == 0)
 }

@@ -13,19 +13,31 @@ func (st *stepper) describe(t string) {
 	st.advance()
 }
 
-// category reads the menu answer: a number, a name or free words.
+// category reads the menu answer: a number, a name or free words. An
+// answer that says other things (a name, an address) is kept and the menu
+// asked again without counting a failure; after the third failure the
+// complaint goes to "其他", which the hotline forwards (policy 3.1).
 func (st *stepper) category(t string) {
 	d := &st.s.Draft
+	n := 0
 	if k := menuCategory(st.env.Policy, t); k != "" {
 		d.Category = k
 	} else {
-		st.absorb(mine(st.env.Policy, t), "", true)
+		n = st.absorb(mine(st.env.Policy, t), "", true)
 	}
-	if d.Category == "" {
+	switch {
+	case d.Category != "":
+		delete(st.s.Fails, StateCategory)
+	case n > 0:
+		st.sayAbout(reaskKey(StateCategory), StateCategory)
+		return
+	case st.s.Fails[StateCategory] >= 2 && st.env.Policy.Category(otherCategory) != nil:
+		d.Category = otherCategory
+		st.say(keyCategoryOther)
+	default:
 		st.fail(StateCategory)
 		return
 	}
-	delete(st.s.Fails, StateCategory)
 	st.advance()
 }
 
@@ -42,6 +54,12 @@ func (st *stepper) slot(slot State, t string) {
 	}
 	if st.absorb(f, slot, false) > 0 {
 		st.advance()
+		return
+	}
+	if a := f.Address; a != "" && slot != StateAddress && a != st.s.Draft.Address && strings.HasPrefix(a, st.s.Draft.Address) {
+		st.s.Draft.Address = a // "人民路" then "人民路100号": a more precise address
+		st.sayAbout(keyUpdated, StateAddress)
+		st.prompt()
 		return
 	}
 	st.fail(slot)
@@ -138,7 +156,10 @@ func (st *stepper) advance() {
 		}
 		switch {
 		case st.fired: // the emergency filing files everything known
-		case d.Emergency != "" || s.Human:
+		case s.Human:
+			st.say(keyHumanCallback)
+			st.submit()
+		case d.Emergency != "":
 			st.submit()
 		default:
 			st.say(askKey(StateConfirm))

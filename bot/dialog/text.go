@@ -1,5 +1,7 @@
 package dialog
 
+import "regexp"
+
 // onText handles a text message: commands that work everywhere first, then
 // the draft.
 func (st *stepper) onText(text string) {
@@ -65,7 +67,7 @@ func (st *stepper) drafting(t, c string) {
 		st.human()
 		st.save()
 		return
-	case isGreeting(t):
+	case isGreeting(t) && !confirmWords[c] && !yesWords[c]:
 		st.prompt()
 		st.save()
 		return
@@ -127,7 +129,6 @@ func (st *stepper) human() {
 		st.say(keyHumanPhone)
 		return
 	}
-	st.say(keyHumanCallback)
 	st.advance()
 }
 
@@ -149,12 +150,16 @@ func (st *stepper) emergency(t string) {
 	st.say(keyResult)
 }
 
+// longNumberRe matches phone-like digit runs, which must not match the
+// "12345" of policy 4.1.3 (government referral).
+var longNumberRe = regexp.MustCompile(`\d[\d -]{4,}\d`)
+
 // major records the first policy 4.1.3 criterion the text meets.
 func (st *stepper) major(t string) {
 	if st.s.Draft.Major != "" {
 		return
 	}
-	if c, _ := st.env.Policy.MajorCriterion(t); c != "" {
+	if c, _ := st.env.Policy.MajorCriterion(longNumberRe.ReplaceAllString(t, " ")); c != "" {
 		st.s.Draft.Major = c
 	}
 }

@@ -72,7 +72,11 @@ const (
 	keyGotImage        = "got_image"
 	keyGotVoice        = "got_voice"
 	keyGotLocation     = "got_location"
+	keyCategoryOther   = "category_other"
 )
+
+// otherCategory is the policy.yaml category the hotline forwards (policy 3.1).
+const otherCategory = "other"
 
 // RequiredKeys lists every text key the dialog uses: ask_ and reask_ for
 // every state, and the fixed keys.
@@ -81,7 +85,7 @@ func RequiredKeys() []string {
 		keyCancelledFiled, keyNoDraft, keyGiveUp, keyFix, keyUpdated, keyHumanHotline, keyHumanCallback,
 		keyHumanPhone, keyEmergency, keyFiled, keyFiledEmergency, keySupplemented, keyFileFailed,
 		keyEmergencyFailed, keyCases, keyCasesNone, keyCase, keyCaseNotFound, keyQueryFailed,
-		keyUnsupported, keyGotImage, keyGotVoice, keyGotLocation}
+		keyUnsupported, keyGotImage, keyGotVoice, keyGotLocation, keyCategoryOther}
 	for _, s := range States {
 		keys = append(keys, askKey(s), reaskKey(s))
 	}

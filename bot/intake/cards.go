@@ -1,11 +1,12 @@
 package intake
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"tapline/bot"
+	"tapline/bot/dingtalk"
+	"tapline/bot/notify"
 	"tapline/bot/policy"
 	"tapline/models"
 )
@@ -52,20 +53,20 @@ func (s *Service) cardRows(c *models.Case, title string) ([]models.Outbox, error
 // groupRows addresses msg to every platform configured for group g, or to
 // the local sink when none is (embedded demo without credentials).
 func groupRows(c *models.Case, g policy.Group, audience string, msg bot.Message) ([]models.Outbox, error) {
-	payload, err := json.Marshal(msg)
+	kind, payload, err := notify.EncodeMessage(msg)
 	if err != nil {
 		return nil, fmt.Errorf("card payload: %w", err)
 	}
 	row := func(channel, target string) models.Outbox {
 		return models.Outbox{CaseID: c.ID, Channel: channel, Target: target, Audience: audience,
-			Kind: "card", Payload: string(payload), Status: models.OutboxPending}
+			Kind: kind, Payload: payload, Status: models.OutboxPending}
 	}
 	var rows []models.Outbox
 	if g.WeComRobotKey != "" {
 		rows = append(rows, row(models.ChannelWeComRobot, g.WeComRobotKey))
 	}
 	if g.DingTalkToken != "" {
-		rows = append(rows, row(models.ChannelDingTalkRobot, g.DingTalkToken+"|"+g.DingTalkSecret))
+		rows = append(rows, row(models.ChannelDingTalkRobot, dingtalk.Target(g.DingTalkToken, g.DingTalkSecret)))
 	}
 	if len(rows) == 0 {
 		rows = append(rows, row(models.ChannelSink, audience))

@@ -74,7 +74,7 @@ func (s *Service) File(ctx context.Context, d *dialog.Draft) (string, error) {
 		Case: *c,
 		Event: models.CaseEvent{Type: "created", Actor: d.ResidentID, Role: "resident",
 			Channel: bot.PlatformWeChat, ToStatus: c.Status, Text: createdText(c)},
-		BuildOutbox: func(c *models.Case) ([]models.Outbox, error) { return s.cardRows(c, "新投诉") },
+		BuildOutbox: func(c *models.Case) ([]models.Outbox, error) { return s.cardRows(c, title(d)) },
 	}
 	saved, created, err := s.cases.CreateCase(ctx, nc)
 	if err != nil {
@@ -180,4 +180,12 @@ func (s *Service) enqueue(ctx context.Context, rows []models.Outbox) {
 	if err := s.enq.Enqueue(ctx, ids...); err != nil {
 		s.log.Warn("enqueue outbox failed; reconciler will retry", "err", err, "rows", len(ids))
 	}
+}
+
+// title heads the first card: emergencies (PRODUCT A4) stand out.
+func title(d *dialog.Draft) string {
+	if d.Emergency != "" {
+		return "紧急投诉"
+	}
+	return "新投诉"
 }

@@ -2,10 +2,10 @@ package intake
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"tapline/bot"
+	"tapline/bot/notify"
 	"tapline/models"
 )
 
@@ -26,12 +26,12 @@ func NewResidentNotifier(outbox models.OutboxService, enq Enqueuer, channel stri
 
 // NotifyResident queues text for the resident with that OpenID.
 func (n *ResidentNotifier) NotifyResident(ctx context.Context, openID, text string) error {
-	payload, err := json.Marshal(bot.Message{Text: text})
+	kind, payload, err := notify.EncodeMessage(bot.Message{Text: text})
 	if err != nil {
 		return fmt.Errorf("notify resident: %w", err)
 	}
 	row := &models.Outbox{Channel: n.channel, Target: openID, Audience: "resident",
-		Kind: "text", Payload: string(payload), Status: models.OutboxPending}
+		Kind: kind, Payload: payload, Status: models.OutboxPending}
 	if err := n.outbox.AddOutbox(ctx, []*models.Outbox{row}); err != nil {
 		return fmt.Errorf("notify resident: %w", err)
 	}

@@ -233,7 +233,7 @@ func TestDeliverRaceSendsOnce(t *testing.T) {
 	senders := map[string]bot.Sender{models.ChannelWeComRobot: robot}
 	ids := MustRows(t, db, 30, models.ChannelWeComRobot, testKey, "race", clock.Now())
 	var wg sync.WaitGroup
-	errs := make(chan error, 2*len(ids))
+	errs := make(chan error, 4*len(ids))
 	for range 2 {
 		d := NewDeliverer(db, senders, nil, clock, discard())
 		for _, order := range [][]uint64{ids, reversed(ids)} {
@@ -316,4 +316,30 @@ func TestHandleDeliverBadPayload(t *testing.T) {
 			t.Errorf("payload %s: err %v, want SkipRetry", payload, err)
 		}
 	}
+}
+
+// signalScheduler reports each Enqueue call.
+type signalScheduler struct{ calls chan []uint64 }
+
+func (s signalScheduler) Enqueue(ctx context.Context, ids ...uint64) error {
+	s.calls <- ids
+	return nil
+}
+
+func (s signalScheduler) EnqueueAt(context.Context, uint64, time.Time) error { return nil }
+
+func TestReconcilerRunStopsWithContext(t *testing.T) {
+	clock := newTestClock()
+	db := MustStore(t, clock)
+	ids := MustRows(t, db, 1, models.ChannelSink, "pipes", "run", clock.Now())
+	sched := signalScheduler{calls: make(chan []uint64, 1)}
+	r := NewReconciler(db, sched, clock, discard(), WithInterval(time.Hour), WithBatch(10))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	if got := <-sched.calls; fmt.Sprint(got) != fmt.Sprint(ids) {
+		t.Errorf("first run armed %v, want %v", got, ids)
+	}
+	cancel()
+	<-done
 }

@@ -84,11 +84,26 @@ func (e *Enqueuer) EnqueueAt(ctx context.Context, id uint64, at time.Time) error
 	if err != nil {
 		return err
 	}
+	processAt := at
+	if at.After(time.Now()) { // asynq schedules on its own (real) clock
+		processAt = ceilSecond(at)
+	}
 	_, err = e.client.EnqueueContext(ctx, task,
-		asynq.Queue(e.queue), asynq.TaskID(taskID(id, at)), asynq.ProcessAt(at),
+		asynq.Queue(e.queue), asynq.TaskID(taskID(id, at)), asynq.ProcessAt(processAt),
 		asynq.MaxRetry(0), asynq.Timeout(taskTimeout))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
 		return fmt.Errorf("enqueue outbox %d: %w", id, err)
 	}
 	return nil
+}
+
+// ceilSecond rounds at up to a whole second. asynq keeps ProcessAt as Unix
+// seconds and runs a task once its second has begun, so a task armed for
+// 12:00:05.5 would run at 12:00:05.0, find the row not yet due and end,
+// stranding the row until the Reconciler (seen in TestEndToEndAsynqWeCom).
+func ceilSecond(at time.Time) time.Time {
+	if t := at.Truncate(time.Second); t.Before(at) {
+		return t.Add(time.Second)
+	}
+	return at
 }

@@ -118,7 +118,10 @@ func (f *fakeWeCom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	json.NewEncoder(w).Encode(map[string]any{"errcode": reply, "errmsg": "fake"})
 	if reply == 0 {
-		f.onOK <- content
+		select {
+		case f.onOK <- content:
+		default:
+		}
 	}
 }
 

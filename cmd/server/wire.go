@@ -32,7 +32,8 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	svc := intake.New(a.policy, a.db, a.enq, a.clock, a.log,
 		intake.WithMetrics(a.metrics), intake.WithPublicURL(a.cfg.PublicURL))
-	engine := dialog.New(a.policy, texts, redisstore.NewDialogStore(a.rdb, keyPrefix), svc, svc, a.db, a.clock)
+	engine := dialog.New(a.policy, texts, redisstore.NewDialogStore(a.rdb, keyPrefix), svc, svc, a.db, a.clock,
+		dialog.WithLogger(a.log))
 	verifier, err := a.wechatVerifier()
 	if err != nil {
 		return err

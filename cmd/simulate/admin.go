@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// adminClient reads the admin API to show what the simulation produced.
+type adminClient struct{ base, token string }
+
+func (a *adminClient) get(ctx context.Context, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+type caseView struct {
+	Case struct {
+		ID                                         uint64
+		Number, Status, Category, Department, Name string
+		Address, Phone, Details, Expectation       string
+		Major                                      bool
+		MajorReason                                string
+	} `json:"case"`
+	Events []struct {
+		Type, Actor, Text string
+		CreatedAt         time.Time
+	} `json:"events"`
+}
+
+type outboxView struct {
+	Outbox []struct {
+		ID                                         uint64
+		Channel, Audience, Status, Payload, Target string
+		Attempts                                   int
+	} `json:"outbox"`
+}
+
+// show prints the case and waits for its cards to be delivered.
+func (a *adminClient) show(ctx context.Context, out io.Writer, number string, wait time.Duration) error {
+	var cv caseView
+	if err := a.get(ctx, "/api/v1/cases/"+number, &cv); err != nil {
+		return err
+	}
+	c := cv.Case
+	fmt.Fprintf(out, "== Case %s ==\nstatus %s · category %s · department %s · major %v %s\n%s, %s, %s\ndetails: %s\nexpects: %s\n",
+		c.Number, c.Status, c.Category, c.Department, c.Major, c.MajorReason, c.Name, c.Phone, c.Address, c.Details, c.Expectation)
+	for _, e := range cv.Events {
+		fmt.Fprintf(out, "  event %s by %s at %s: %s\n", e.Type, e.Actor, e.CreatedAt.Format(time.RFC3339), e.Text)
+	}
+	var ov outboxView
+	deadline := time.Now().Add(wait)
+	for {
+		if err := a.get(ctx, fmt.Sprintf("/api/v1/outbox?case_id=%d", c.ID), &ov); err != nil {
+			return err
+		}
+		if allSent(ov) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	fmt.Fprintf(out, "\n== Cards for %s ==\n", number)
+	for _, r := range ov.Outbox {
+		fmt.Fprintf(out, "  #%d %s → %s (%s): %s after %d attempt(s)\n    %s\n", r.ID, r.Channel, r.Audience, r.Target, r.Status, r.Attempts, r.Payload)
+	}
+	if !allSent(ov) {
+		return fmt.Errorf("cards not all delivered within %s", wait)
+	}
+	return nil
+}
+
+func allSent(ov outboxView) bool {
+	if len(ov.Outbox) == 0 {
+		return false
+	}
+	for _, r := range ov.Outbox {
+		if r.Status != "sent" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,41 @@
+// Command simulate plays the outside world against a running Tapline
+// server. "resident" plays a WeChat resident through real signed (and
+// AES-encrypted) webhooks, answering the dialog the way people do — messy,
+// with a wrong number and a correction — then prints the filed case and the
+// card the department got.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "simulate:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "resident" {
+		return errors.New("usage: simulate resident [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]")
+	}
+	fs := flag.NewFlagSet("resident", flag.ContinueOnError)
+	o := options{}
+	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "server base URL")
+	fs.StringVar(&o.credentials, "credentials", "data/demo-credentials.yaml", "demo credentials written by the server")
+	fs.StringVar(&o.scenario, "scenario", "ordinary", "ordinary or emergency")
+	fs.StringVar(&o.mode, "mode", "aes", "aes (safe mode) or plain")
+	fs.StringVar(&o.openID, "openid", "", "resident OpenID (default: a new random one)")
+	fs.DurationVar(&o.wait, "wait", 15*time.Second, "how long to wait for the card to be delivered")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	return playResident(ctx, o, out)
+}

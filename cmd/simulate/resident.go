@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"tapline/bot/wechat/wxclient"
+)
+
+type options struct {
+	url, credentials, scenario, mode, openID string
+	wait                                     time.Duration
+}
+
+type credentials struct {
+	AppID      string `yaml:"wechat_app_id"`
+	Token      string `yaml:"wechat_token"`
+	AESKey     string `yaml:"wechat_encoding_aes_key"`
+	AdminToken string `yaml:"admin_token"`
+}
+
+var caseNumber = regexp.MustCompile(`TS\d{8}-\d{4,}`)
+
+// resident holds one simulated conversation.
+type resident struct {
+	client *wxclient.Client
+	openID string
+	msgID  int64
+	out    io.Writer
+	script *script
+}
+
+func playResident(ctx context.Context, o options, out io.Writer) error {
+	creds, err := loadCredentials(o.credentials)
+	if err != nil {
+		return err
+	}
+	r := &resident{out: out, openID: o.openID, msgID: time.Now().UnixNano() % 1e12, script: newScript(o.scenario)}
+	if r.openID == "" {
+		r.openID = "o-sim-" + randomHex(6)
+	}
+	r.client = &wxclient.Client{URL: strings.TrimRight(o.url, "/") + "/webhooks/wechat",
+		Token: creds.Token, AppID: creds.AppID, OA: "gh_tapline_demo"}
+	if o.mode == "aes" {
+		r.client.EncodingAESKey = creds.AESKey
+	}
+	fmt.Fprintf(out, "Resident %s on WeChat (%s mode), scenario %q\n\n", r.openID, o.mode, o.scenario)
+	number, err := r.converse(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := r.say(ctx, "我的投诉"); err != nil {
+		return err
+	}
+	admin := &adminClient{base: strings.TrimRight(o.url, "/"), token: creds.AdminToken}
+	return admin.show(ctx, out, number, o.wait)
+}
+
+// converse answers the dialog until a case number appears.
+func (r *resident) converse(ctx context.Context) (string, error) {
+	reply, err := r.say(ctx, r.script.opening)
+	for turn := 0; err == nil && turn < 20; turn++ {
+		if n := caseNumber.FindString(reply); n != "" && !r.script.needsMore(reply) {
+			return n, nil
+		}
+		reply, err = r.say(ctx, r.script.answer(reply))
+	}
+	if err != nil {
+		return "", err
+	}
+	return "", fmt.Errorf("no case number after 20 turns; last reply: %q", reply)
+}
+
+// say sends one text message and prints the exchange.
+func (r *resident) say(ctx context.Context, text string) (string, error) {
+	r.msgID++
+	fmt.Fprintf(r.out, "居民 > %s\n", text)
+	resp, err := r.client.Send(ctx, wxclient.Text(r.openID, r.msgID, text))
+	if err != nil {
+		return "", fmt.Errorf("send: %w", err)
+	}
+	if resp.Status != 200 {
+		return "", fmt.Errorf("server answered %d: %s", resp.Status, resp.Body)
+	}
+	fmt.Fprintf(r.out, "客服 < %s\n\n", indent(resp.Text))
+	return resp.Text, nil
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n       ") }
+
+func loadCredentials(path string) (credentials, error) {
+	var c credentials
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("credentials: %w (start the server first: go run ./cmd/server)", err)
+	}
+	if err := yaml.Unmarshal(b, &c); err != nil || c.Token == "" {
+		return c, fmt.Errorf("credentials %s: not a demo credentials file", path)
+	}
+	return c, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
