@@ -32,17 +32,20 @@ func (o *observed) observe(channel string, ok bool) {
 	}
 }
 
+// outcomeCase is one row of TestDeliverOutcomes.
+type outcomeCase struct {
+	name     string
+	replies  []int // fake WeCom answers, then errcode 0
+	budget   int
+	steps    []time.Duration // clock advance before each further Deliver
+	status   string
+	attempts []int // HTTP status of each attempt; 0 = OK
+	armed    []time.Duration
+	calls    int
+}
+
 func TestDeliverOutcomes(t *testing.T) {
-	tests := []struct {
-		name     string
-		replies  []int // fake WeCom answers, then errcode 0
-		budget   int
-		steps    []time.Duration // clock advance before each further Deliver
-		status   string
-		attempts []int // HTTP status of each attempt; 0 = OK
-		armed    []time.Duration
-		calls    int
-	}{
+	tests := []outcomeCase{
 		{name: "success once", status: models.OutboxSent, attempts: []int{0}, calls: 1},
 		{name: "500 then success", replies: []int{500}, steps: []time.Duration{10 * time.Second},
 			status: models.OutboxSent, attempts: []int{500, 0}, armed: []time.Duration{10 * time.Second}, calls: 2},
@@ -55,49 +58,51 @@ func TestDeliverOutcomes(t *testing.T) {
 			armed: []time.Duration{10 * time.Second, 40 * time.Second}, calls: 3},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx := context.Background()
-			clock := newTestClock()
-			start := clock.Now()
-			db := MustStore(t, clock)
-			srv, robot := newFakeWeCom(t, tt.replies...)
-			sched, obs := newFakeScheduler(), &observed{}
-			opts := []DelivererOption{WithScheduler(sched), WithObserver(obs.observe)}
-			if tt.budget > 0 {
-				opts = append(opts, WithBudget(tt.budget))
-			}
-			d := NewDeliverer(db, map[string]bot.Sender{models.ChannelWeComRobot: robot}, nil, clock, discard(), opts...)
-			id := MustRows(t, db, 1, models.ChannelWeComRobot, testKey, "o", start)[0]
-			if err := d.Deliver(ctx, id); err != nil {
-				t.Fatal(err)
-			}
-			for _, step := range tt.steps {
-				if err := d.Deliver(ctx, id); err != nil { // not due yet: a no-op
-					t.Fatal(err)
-				}
-				clock.Add(step)
-				if err := d.Deliver(ctx, id); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := d.Deliver(ctx, id); err != nil { // done: a no-op
-				t.Fatal(err)
-			}
-			checkOutcome(t, db, id, tt.status, tt.attempts)
-			var wantArmed []time.Time
-			for _, a := range tt.armed {
-				wantArmed = append(wantArmed, start.Add(a))
-			}
-			if got := sched.armed(id); fmt.Sprint(got) != fmt.Sprint(wantArmed) {
-				t.Errorf("armed %v, want %v", got, wantArmed)
-			}
-			if calls, _ := srv.counts(); calls != tt.calls {
-				t.Errorf("%d calls to the robot, want %d", calls, tt.calls)
-			}
-			if obs.ok+obs.ko != len(tt.attempts) || (obs.ok == 1) != (tt.status == models.OutboxSent) {
-				t.Errorf("observer ok=%d ko=%d", obs.ok, obs.ko)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { runOutcome(t, tt) })
+	}
+}
+
+// runOutcome delivers one row through a fake WeCom robot, advancing the
+// clock by tt.steps, and checks the row, its attempts, the armed tasks, the
+// robot's calls and the observer.
+func runOutcome(t *testing.T, tt outcomeCase) {
+	ctx := context.Background()
+	clock := newTestClock()
+	start := clock.Now()
+	db := MustStore(t, clock)
+	srv, robot := newFakeWeCom(t, tt.replies...)
+	sched, obs := newFakeScheduler(), &observed{}
+	opts := []DelivererOption{WithScheduler(sched), WithObserver(obs.observe)}
+	if tt.budget > 0 {
+		opts = append(opts, WithBudget(tt.budget))
+	}
+	d := NewDeliverer(db, map[string]bot.Sender{models.ChannelWeComRobot: robot}, nil, clock, discard(), opts...)
+	id := MustRows(t, db, 1, models.ChannelWeComRobot, testKey, "o", start)[0]
+	deliver := func() {
+		if err := d.Deliver(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deliver()
+	for _, step := range tt.steps {
+		deliver() // not due yet: a no-op
+		clock.Add(step)
+		deliver()
+	}
+	deliver() // done: a no-op
+	checkOutcome(t, db, id, tt.status, tt.attempts)
+	var wantArmed []time.Time
+	for _, a := range tt.armed {
+		wantArmed = append(wantArmed, start.Add(a))
+	}
+	if got := sched.armed(id); fmt.Sprint(got) != fmt.Sprint(wantArmed) {
+		t.Errorf("armed %v, want %v", got, wantArmed)
+	}
+	if calls, _ := srv.counts(); calls != tt.calls {
+		t.Errorf("%d calls to the robot, want %d", calls, tt.calls)
+	}
+	if obs.ok+obs.ko != len(tt.attempts) || (obs.ok == 1) != (tt.status == models.OutboxSent) {
+		t.Errorf("observer ok=%d ko=%d", obs.ok, obs.ko)
 	}
 }
 
@@ -270,44 +275,6 @@ func reversed(ids []uint64) []uint64 {
 	return out
 }
 
-func TestReconcilerRecoversExpiredLease(t *testing.T) {
-	ctx := context.Background()
-	clock := newTestClock()
-	db := MustStore(t, clock)
-	srv, robot := newFakeWeCom(t)
-	ids := MustRows(t, db, 2, models.ChannelWeComRobot, testKey, "crash", clock.Now())
-	// A worker claims the first row and dies before sending.
-	if _, err := db.ClaimOutbox(ctx, ids[0], clock.Now(), DefaultLease); err != nil {
-		t.Fatal(err)
-	}
-	sched := newFakeScheduler()
-	r := NewReconciler(db, sched, clock, discard())
-	d := NewDeliverer(db, map[string]bot.Sender{models.ChannelWeComRobot: robot}, nil, clock, discard())
-	if n, err := r.Once(ctx); err != nil || n != 1 || fmt.Sprint(sched.ids) != fmt.Sprint(ids[1:]) {
-		t.Fatalf("first run: %d %v, armed %v", n, err, sched.ids)
-	}
-	if err := d.Deliver(ctx, ids[0]); err != nil { // still leased: nothing sent
-		t.Fatal(err)
-	}
-	clock.Add(DefaultLease)
-	sched.ids = nil
-	if n, err := r.Once(ctx); err != nil || n != 2 {
-		t.Fatalf("after the lease: %d %v", n, err)
-	}
-	for _, id := range sched.ids {
-		if err := d.Deliver(ctx, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	calls, got := srv.counts()
-	if calls != 2 || got[textOf("crash", 0)] != 1 {
-		t.Fatalf("calls %d, delivered %v", calls, got)
-	}
-	if n, err := r.Once(ctx); err != nil || n != 0 {
-		t.Fatalf("after delivery: %d %v", n, err)
-	}
-}
-
 func TestHandleDeliverBadPayload(t *testing.T) {
 	d := NewDeliverer(nil, nil, nil, newTestClock(), discard())
 	for _, payload := range []string{`{`, `{"id":0}`} {
@@ -316,30 +283,4 @@ func TestHandleDeliverBadPayload(t *testing.T) {
 			t.Errorf("payload %s: err %v, want SkipRetry", payload, err)
 		}
 	}
-}
-
-// signalScheduler reports each Enqueue call.
-type signalScheduler struct{ calls chan []uint64 }
-
-func (s signalScheduler) Enqueue(ctx context.Context, ids ...uint64) error {
-	s.calls <- ids
-	return nil
-}
-
-func (s signalScheduler) EnqueueAt(context.Context, uint64, time.Time) error { return nil }
-
-func TestReconcilerRunStopsWithContext(t *testing.T) {
-	clock := newTestClock()
-	db := MustStore(t, clock)
-	ids := MustRows(t, db, 1, models.ChannelSink, "pipes", "run", clock.Now())
-	sched := signalScheduler{calls: make(chan []uint64, 1)}
-	r := NewReconciler(db, sched, clock, discard(), WithInterval(time.Hour), WithBatch(10))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { r.Run(ctx); close(done) }()
-	if got := <-sched.calls; fmt.Sprint(got) != fmt.Sprint(ids) {
-		t.Errorf("first run armed %v, want %v", got, ids)
-	}
-	cancel()
-	<-done
 }

@@ -40,16 +40,12 @@ type App struct {
 
 // Open connects every service the configuration names (or starts the
 // embedded ones) and wires the handlers.
-func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, log: log, clock: bot.SystemClock{}, metrics: metrics.New()}
-	defer func() {
-		if err != nil {
-			a.Close()
-		}
-	}()
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	a := &App{cfg: cfg, log: log, clock: bot.SystemClock{}, metrics: metrics.New()}
 	steps := []func(context.Context) error{a.openPolicy, a.openRedis, a.openDB, a.openQueue, a.wire}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
+			a.Close()
 			return nil, err
 		}
 	}
