@@ -43,6 +43,13 @@ type Update struct {
 	Event    string // subscribe, unsubscribe, CLICK, …
 	EventKey string
 	At       time.Time // platform timestamp
+
+	// Staff channels only.
+	ChatType       string // "single" or "group"
+	Mentioned      bool   // the bot was @-mentioned (group chats)
+	SessionWebhook string // DingTalk: URL to reply to this conversation (expires)
+	TaskID         string // WeCom: template_card task_id of a clicked card
+	ResponseCode   string // WeCom: response_code to update a clicked card once
 }
 
 // DedupeKey returns the key under which a retried delivery of this Update is
@@ -54,9 +61,20 @@ func (u *Update) DedupeKey() string {
 	return u.Platform + ":" + u.SenderID + ":" + u.At.UTC().Format("20060102150405") + ":" + u.Event + ":" + u.EventKey
 }
 
-// Reply is a passive answer to an Update.
+// Reply is a passive answer to an Update: a text, or a card replacing the
+// clicked one where the platform allows (WeCom smart bot, WeCom app
+// update_button).
 type Reply struct {
 	Text string
+	Card *Card
+}
+
+// Button is an action offered on a card; Key is what a click sends back
+// (e.g. "accept:TS20261127-0042"), the same action a text command names.
+type Button struct {
+	Key   string `json:"key"`
+	Text  string `json:"text"`
+	Style int    `json:"style,omitempty"` // 1 primary, 2 secondary, 3 danger (WeCom styles)
 }
 
 // Card is the neutral task card sent to a department group (PRODUCT B2).
@@ -75,6 +93,9 @@ type Card struct {
 	Expect     string    `json:"expect,omitempty"`
 	At         time.Time `json:"at"`
 	URL        string    `json:"url,omitempty"`
+	Status     string    `json:"status,omitempty"`  // current status shown on the card
+	Buttons    []Button  `json:"buttons,omitempty"` // actions, where the platform has buttons
+	TaskID     string    `json:"task_id,omitempty"` // platform card ID used to update it later
 }
 
 // Message is what the outbox delivers: a card or plain text.
