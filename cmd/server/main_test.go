@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -70,9 +68,7 @@ func freshDatabase(t *testing.T, dsn string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = admin.Close() })
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "tapline_e2e_" + hex.EncodeToString(b)
+	name := "tapline_e2e_" + randomHex(6)
 	if _, err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
 		t.Fatal(err)
 	}
@@ -120,9 +116,10 @@ func TestResidentFilesAndDepartmentGetsCard(t *testing.T) {
 	c := &wxclient.Client{URL: base + "/webhooks/wechat", Token: e2eToken, AppID: e2eAppID,
 		EncodingAESKey: e2eAESKey, OA: "gh_e2e"}
 	ctx := context.Background()
+	openID := "o-e2e-" + randomHex(6) // the real Redis outlives test runs
 	say := func(id int64, text string) string {
 		t.Helper()
-		r, err := c.Send(ctx, wxclient.Text("o-e2e-resident", id, text))
+		r, err := c.Send(ctx, wxclient.Text(openID, id, text))
 		if err != nil || r.Status != 200 {
 			t.Fatalf("send %q: %v %+v", text, err, r)
 		}

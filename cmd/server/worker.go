@@ -17,7 +17,7 @@ func (a *App) startWorker(ctx context.Context) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	limiter := notify.NewRedisLimiter(a.rdb, keyPrefix)
+	limiter := notify.NewRedisLimiter(a.rdb, keyPrefix+"ratelimit:")
 	d := notify.NewDeliverer(a.db, senders, limiter, a.clock, a.log,
 		notify.WithScheduler(a.enq), notify.WithObserver(a.metrics.Delivery))
 	mux := asynq.NewServeMux()
@@ -28,11 +28,7 @@ func (a *App) startWorker(ctx context.Context) (func(), error) {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	rec := notify.NewReconciler(a.db, a.enq, a.clock, a.log)
-	if n, err := rec.Once(rctx); err != nil {
-		a.log.Warn("start-up reconcile failed", "err", err)
-	} else if n > 0 {
-		a.log.Info("re-armed due outbox rows", "rows", n)
-	}
-	go rec.Run(rctx)
+	go rec.Run(rctx) // first pass at once: re-arms rows left by a restart
+
 	return func() { cancel(); srv.Shutdown() }, nil
 }
