@@ -2,6 +2,7 @@ package notify
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestEncodeDecodeMessage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Text != msg.Text || (msg.Card != nil) != (got.Card != nil) || (got.Card != nil && *got.Card != *msg.Card) {
+		if got.Text != msg.Text || (msg.Card != nil) != (got.Card != nil) || (got.Card != nil && !reflect.DeepEqual(*got.Card, *msg.Card)) {
 			t.Errorf("round trip %+v → %s %s → %+v", msg, kind, payload, got)
 		}
 	}
