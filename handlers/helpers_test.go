@@ -12,11 +12,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"tapline/bot"
+	"tapline/bot/dingtalk"
 	"tapline/bot/metrics"
+	"tapline/bot/notify"
 	"tapline/bot/redisstore"
 	"tapline/bot/redisstore/redistest"
 	"tapline/bot/wechat"
 	"tapline/bot/wechat/wxclient"
+	"tapline/bot/wecom"
 	"tapline/models/store"
 	"tapline/models/store/storetest"
 )
@@ -26,7 +29,16 @@ const (
 	testAppID  = "wx0123456789abcdef"
 	testAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 	testAdmin  = "admin-token-0123456789"
+	testCorpID = "ww0123456789abcdef"
+	// testDingSecret is a made-up DingTalk app secret.
+	testDingSecret = "ding-test-secret-0123456789"
 )
+
+// nopScheduler arms nothing: the tests read the outbox rows themselves.
+type nopScheduler struct{}
+
+func (nopScheduler) Enqueue(context.Context, ...uint64) error           { return nil }
+func (nopScheduler) EnqueueAt(context.Context, uint64, time.Time) error { return nil }
 
 // fakeDialog answers every update with a fixed prefix and the text, after
 // an optional delay, counting calls.
@@ -61,7 +73,20 @@ func (n *fakeNotifier) NotifyResident(ctx context.Context, openID, text string) 
 	return nil
 }
 
+// fakeStaff answers every staff update, counting calls.
+type fakeStaff struct {
+	calls atomic.Int32
+	last  atomic.Value // bot.Update
+}
+
+func (f *fakeStaff) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
+	f.calls.Add(1)
+	f.last.Store(u)
+	return bot.Reply{Text: "已接单：" + u.Text}, nil
+}
+
 type env struct {
+	staff    *fakeStaff
 	srv      *httptest.Server
 	dialog   *fakeDialog
 	notifier *fakeNotifier
@@ -76,13 +101,23 @@ type env struct {
 func newEnv(t *testing.T, budget time.Duration) *env {
 	t.Helper()
 	rdb, prefix := redistest.New(t)
-	e := &env{dialog: &fakeDialog{}, notifier: &fakeNotifier{sent: make(chan struct{}, 10)}, db: storetest.Open(t)}
+	e := &env{staff: &fakeStaff{}, dialog: &fakeDialog{}, notifier: &fakeNotifier{sent: make(chan struct{}, 10)}, db: storetest.Open(t)}
 	e.dedupe, e.rdb = redisstore.NewDedupe(rdb, prefix, time.Minute), rdb
 	v, err := wechat.NewVerifier(wechat.Config{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey}, bot.SystemClock{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	app, err := wecom.NewAppVerifier(wecom.AppConfig{CorpID: testCorpID, Token: testToken, EncodingAESKey: testAESKey}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wbot, err := wecom.NewBotVerifier(wecom.BotConfig{Token: testToken, EncodingAESKey: testAESKey}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := New(Deps{
+		WeComApp: app, WeComBot: wbot, DingTalk: dingtalk.NewVerifier(testDingSecret, 0, nil),
+		Staff: e.staff, Poster: notify.NewPoster(e.db, nopScheduler{}),
 		Logger: slog.New(slog.DiscardHandler), Metrics: metrics.New(), AdminToken: testAdmin,
 		WeChat: v, Dialog: e.dialog, Dedupe: e.dedupe, Notifier: e.notifier,
 		Inbound: e.db, Cases: e.db, Outbox: e.db, ReplyBudget: budget,

@@ -10,8 +10,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"tapline/bot"
+	"tapline/bot/dingtalk"
 	"tapline/bot/metrics"
 	"tapline/bot/wechat"
+	"tapline/bot/wecom"
 	"tapline/models"
 )
 
@@ -41,14 +43,19 @@ type Notifier interface {
 // Checker reports whether a dependency is reachable (for /readyz).
 type Checker func(ctx context.Context) error
 
-// Deps are the Server's collaborators. WeChat may be nil when the Official
-// Account is not configured: its webhook then answers 503.
+// Deps are the Server's collaborators. A platform verifier is nil when that
+// platform is not configured: its webhook then answers 503.
 type Deps struct {
 	Logger     *slog.Logger
 	Metrics    *metrics.Metrics
 	Clock      bot.Clock
 	AdminToken string
 	WeChat     *wechat.Verifier
+	WeComApp   *wecom.AppVerifier
+	WeComBot   *wecom.BotVerifier
+	DingTalk   *dingtalk.Verifier
+	Staff      Staff
+	Poster     Poster
 	Dialog     Dialog
 	Dedupe     Deduper
 	Notifier   Notifier
@@ -81,6 +88,8 @@ func New(d Deps) *gin.Engine {
 	r.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestID, s.observe, limitBody)
 	s.registerHealthRoutes(r)
 	s.registerWeChatRoutes(r)
+	s.registerWeComRoutes(r)
+	s.registerDingTalkRoutes(r)
 	s.registerAdminRoutes(r.Group("/api/v1", s.requireAdmin))
 	r.NoRoute(func(c *gin.Context) { c.JSON(404, gin.H{"error": "no such route"}) })
 	return r

@@ -18,6 +18,9 @@ const (
 	ChannelDingTalkRobot = "dingtalk_robot" // DingTalk custom robot; Target = access token
 	ChannelWeChatCS      = "wechat_cs"      // WeChat OA customer-service message; Target = OpenID
 	ChannelSink          = "sink"           // local sink (no credentials); Target = department or person
+	// ChannelDingTalkSession answers a DingTalk robot conversation through
+	// its sessionWebhook; Target = that URL (expires after ~90 minutes).
+	ChannelDingTalkSession = "dingtalk_session"
 )
 
 // Outbox is a message to deliver after the transaction that created it has

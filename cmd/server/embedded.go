@@ -27,6 +27,9 @@ type embedded struct {
 	demo       Demo
 	demoPath   string
 	stop       chan struct{}
+	// demoDingTalk: the DingTalk app secret is the demo one, so replies go
+	// to the sink, not to api.dingtalk.com.
+	demoDingTalk bool
 }
 
 // Demo holds the generated credentials of the embedded default.
@@ -35,6 +38,14 @@ type Demo struct {
 	WeChatToken  string `yaml:"wechat_token"`
 	WeChatAESKey string `yaml:"wechat_encoding_aes_key"`
 	AdminToken   string `yaml:"admin_token"`
+
+	WeComCorpID    string `yaml:"wecom_corp_id"`
+	WeComToken     string `yaml:"wecom_token"`
+	WeComAESKey    string `yaml:"wecom_encoding_aes_key"`
+	WeComBotToken  string `yaml:"wecom_bot_token"`
+	WeComBotAESKey string `yaml:"wecom_bot_encoding_aes_key"`
+	DingTalkAppKey string `yaml:"dingtalk_app_key"`
+	DingTalkSecret string `yaml:"dingtalk_app_secret"`
 }
 
 // DemoFile is the name of the demo credentials file inside data_dir.
@@ -82,6 +93,16 @@ func (e *embedded) applyDemo(c *config.Config) {
 	if c.AdminToken == "" {
 		c.AdminToken = e.demo.AdminToken
 	}
+	if c.WeCom.Token == "" {
+		c.WeCom.CorpID, c.WeCom.Token, c.WeCom.EncodingAESKey = e.demo.WeComCorpID, e.demo.WeComToken, e.demo.WeComAESKey
+	}
+	if c.WeComBot.Token == "" {
+		c.WeComBot.Token, c.WeComBot.EncodingAESKey = e.demo.WeComBotToken, e.demo.WeComBotAESKey
+	}
+	if c.DingTalk.AppSecret == "" {
+		c.DingTalk.AppKey, c.DingTalk.AppSecret = e.demo.DingTalkAppKey, e.demo.DingTalkSecret
+		e.demoDingTalk = true
+	}
 }
 
 // Close stops the in-process Redis.
@@ -94,7 +115,7 @@ func loadOrCreateDemo(path string) (Demo, error) {
 	var d Demo
 	b, err := os.ReadFile(path)
 	if err == nil {
-		if err := yaml.Unmarshal(b, &d); err != nil || d.WeChatToken == "" {
+		if err := yaml.Unmarshal(b, &d); err != nil || d.WeChatToken == "" || d.WeComToken == "" {
 			return d, fmt.Errorf("%s is damaged; delete it to generate new demo credentials", path)
 		}
 		return d, nil
@@ -102,10 +123,11 @@ func loadOrCreateDemo(path string) (Demo, error) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		return d, err
 	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
 	d = Demo{WeChatAppID: "wxdemo" + randomHex(5), WeChatToken: randomHex(16),
-		WeChatAESKey: base64.StdEncoding.EncodeToString(key)[:43], AdminToken: randomHex(20)}
+		WeChatAESKey: aesKey(), AdminToken: randomHex(20),
+		WeComCorpID: "wwdemo" + randomHex(5), WeComToken: randomHex(16), WeComAESKey: aesKey(),
+		WeComBotToken: randomHex(16), WeComBotAESKey: aesKey(),
+		DingTalkAppKey: "dingdemo" + randomHex(5), DingTalkSecret: randomHex(24)}
 	out, _ := yaml.Marshal(d)
 	return d, os.WriteFile(path, out, 0o600)
 }
@@ -114,4 +136,11 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// aesKey returns a random 43-character EncodingAESKey.
+func aesKey() string {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return base64.StdEncoding.EncodeToString(key)[:43]
 }

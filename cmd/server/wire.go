@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tapline/bot"
+	"tapline/bot/casework"
 	"tapline/bot/dialog"
 	"tapline/bot/dingtalk"
 	"tapline/bot/intake"
@@ -32,23 +33,30 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	svc := intake.New(a.policy, a.db, a.enq, a.clock, a.log,
 		intake.WithMetrics(a.metrics), intake.WithPublicURL(a.cfg.PublicURL))
+	work := casework.New(a.policy, a.db, a.db, a.enq, a.clock, a.log,
+		casework.WithResidentChannel(a.residentChannel()), casework.WithPublicURL(a.cfg.PublicURL))
 	engine := dialog.New(a.policy, texts, redisstore.NewDialogStore(a.rdb, keyPrefix), svc, svc, a.db, a.clock,
 		dialog.WithLogger(a.log))
 	verifier, err := a.wechatVerifier()
 	if err != nil {
 		return err
 	}
-	a.handler = handlers.New(handlers.Deps{
+	poster := notify.NewPoster(a.db, a.enq)
+	deps := handlers.Deps{
 		Logger: a.log, Metrics: a.metrics, Clock: a.clock, AdminToken: a.cfg.AdminToken,
-		WeChat: verifier, Dialog: engine,
+		WeChat: verifier, Dialog: residentDesk{work: work, intake: engine}, Staff: work, Poster: poster,
 		Dedupe:   redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute),
-		Notifier: intake.NewResidentNotifier(a.db, a.enq, a.residentChannel()),
+		Notifier: intake.NewResidentNotifier(poster, a.residentChannel()),
 		Inbound:  a.db, Cases: a.db, Outbox: a.db,
 		Ready: map[string]handlers.Checker{
 			"database": a.db.Ping,
 			"redis":    func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 		},
-	})
+	}
+	if err := a.staffVerifiers(&deps); err != nil {
+		return err
+	}
+	a.handler = handlers.New(deps)
 	return nil
 }
 
@@ -84,7 +92,11 @@ func (a *App) senders() (map[string]bot.Sender, error) {
 			wecom.WithRobotHTTPClient(client)),
 		models.ChannelDingTalkRobot: dingtalk.NewRobot(dingtalk.WithRobotBaseURL(a.cfg.DingTalk.APIBase),
 			dingtalk.WithRobotHTTPClient(client)),
-		models.ChannelSink: notify.NewSink(a.log, 200),
+	}
+	sink := notify.NewSink(a.log, 200)
+	s[models.ChannelSink] = sink
+	if err := a.staffSenders(s, sink); err != nil {
+		return nil, err
 	}
 	if a.cfg.WeChat.AppSecret != "" {
 		cs, err := wechat.NewCSSender(wechat.SenderConfig{AppID: a.cfg.WeChat.AppID, AppSecret: a.cfg.WeChat.AppSecret},

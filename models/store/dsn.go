@@ -88,6 +88,7 @@ func tables() []any {
 		&models.Case{}, &models.CaseEvent{}, &models.Outbox{},
 		&models.DeliveryAttempt{}, &models.InboundMessage{}, &models.Resident{},
 		&caseCounter{},
+		&models.CaseWork{}, &models.Measure{}, &models.Approval{},
 	}
 }
 

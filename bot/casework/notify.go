@@ -1,0 +1,124 @@
+package casework
+
+import (
+	"fmt"
+
+	"tapline/bot"
+	"tapline/bot/dingtalk"
+	"tapline/bot/notify"
+	"tapline/bot/policy"
+	"tapline/models"
+)
+
+// summaryRunes bounds texts shown on cards.
+const summaryRunes = 200
+
+// outbox collects the rows of one transition; the first error sticks.
+type outbox struct {
+	s    *Service
+	c    *models.Case
+	rows []models.Outbox
+	err  error
+}
+
+func (s *Service) outbox(c *models.Case) *outbox { return &outbox{s: s, c: c} }
+
+// add encodes msg for channel and target.
+func (o *outbox) add(channel, target, audience string, msg bot.Message) {
+	kind, payload, err := notify.EncodeMessage(msg)
+	if err != nil {
+		o.err = fmt.Errorf("casework: outbox payload: %w", err)
+		return
+	}
+	o.rows = append(o.rows, models.Outbox{CaseID: o.c.ID, Channel: channel, Target: target,
+		Audience: audience, Kind: kind, Payload: payload, Status: models.OutboxPending})
+}
+
+// group addresses msg to every platform configured for g, or to the local
+// sink when none is (embedded demo without credentials).
+func (o *outbox) group(g policy.Group, audience string, msg bot.Message) {
+	n := len(o.rows)
+	if g.WeComRobotKey != "" {
+		o.add(models.ChannelWeComRobot, g.WeComRobotKey, audience, msg)
+	}
+	if g.DingTalkToken != "" {
+		o.add(models.ChannelDingTalkRobot, dingtalk.Target(g.DingTalkToken, g.DingTalkSecret), audience, msg)
+	}
+	if len(o.rows) == n {
+		o.add(models.ChannelSink, audience, audience, msg)
+	}
+}
+
+// dept sends msg to a department's group.
+func (o *outbox) dept(key string, msg bot.Message) {
+	if d := o.s.policy.Department(key); d != nil {
+		o.group(d.Group, key, msg)
+	}
+}
+
+// leaders sends msg to the leaders' group.
+func (o *outbox) leaders(msg bot.Message) { o.group(o.s.policy.LeadersGroup, "leaders", msg) }
+
+// person sends msg to one staff member directly (WeCom app), when a direct
+// channel is configured.
+func (o *outbox) person(st *policy.Staff, msg bot.Message) {
+	if st == nil || o.s.directChannel == "" {
+		return
+	}
+	target := st.WeComID
+	if o.s.directChannel == models.ChannelSink {
+		target = st.ID
+	}
+	o.add(o.s.directChannel, target, st.ID, msg)
+}
+
+// resident sends plain Chinese text to the resident who filed the case
+// (PRODUCT A5); cases without a WeChat resident get nothing. Internal notes
+// never go through here.
+func (o *outbox) resident(format string, args ...any) {
+	if o.c.ResidentID == "" {
+		return
+	}
+	o.add(o.s.residentChannel, o.c.ResidentID, "resident", bot.Message{Text: fmt.Sprintf(format, args...)})
+}
+
+// approver returns who approves c's measures (policy 4.2.7): the GM for a
+// major case, else the leader in charge of its department (policy 3.9).
+func (s *Service) approver(c *models.Case) *policy.Staff {
+	if c.Major {
+		return s.policy.Staff(s.policy.GM)
+	}
+	if l := s.policy.LeaderOf(c.Department); l != nil {
+		return s.policy.Staff(l.ID)
+	}
+	return nil
+}
+
+// card builds a case card with personal data masked (ARCHITECTURE:
+// personal data is masked in group chats).
+func (s *Service) card(c *models.Case, title, summary string, buttons ...bot.Button) *bot.Card {
+	card := &bot.Card{
+		Title: title, CaseNumber: c.Number, Major: c.Major, MajorWhy: c.MajorReason,
+		Name: models.MaskName(c.Name), Phone: models.MaskPhone(c.Phone), Address: c.Address,
+		Summary: truncate(summary, summaryRunes), Expect: truncate(c.Expectation, summaryRunes),
+		At: s.clock.Now(), Status: StatusName(c.Status), Buttons: buttons,
+		Department: s.deptName(c.Department),
+	}
+	if cat := s.policy.Category(c.Category); cat != nil {
+		card.Category = cat.Name
+	}
+	if s.baseURL != "" {
+		card.URL = s.baseURL + "/api/v1/cases/" + c.Number
+	}
+	return card
+}
+
+// button is a card action.
+func button(action, number string, v, style int, label string) bot.Button {
+	return bot.Button{Key: Key(action, number, v), Text: label, Style: style}
+}
+
+// textMsg is a plain text message.
+func textMsg(format string, args ...any) bot.Message {
+	return bot.Message{Text: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,224 @@
+package casework
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Command is a parsed staff command or card click.
+type Command struct {
+	Action  string // an Act… constant; "" when not understood
+	Number  string // case number, "" when omitted
+	Version int    // measure version named by approve/reject (v2, 第2版); 0 = not named
+	Text    string // note, question, reason, measures; for transfer "<部门> <理由>"
+	Button  bool   // came from a card button
+}
+
+// keyword maps a command word to its action.
+type keyword struct {
+	word   string
+	action string
+}
+
+// keywords are the command words, longest first so that 不同意 wins over
+// 同意 and 居民不接受 over 居民接受.
+var keywords = sortKeywords([]keyword{
+	{"接单", ActAccept}, {"受理", ActAccept}, {"领取", ActAccept},
+	{"进展", ActNote}, {"进度", ActNote}, {"备注", ActNote}, {"反馈", ActNote},
+	{"问居民", ActAsk}, {"询问", ActAsk}, {"提问", ActAsk}, {"问", ActAsk},
+	{"转派", ActTransfer}, {"转交", ActTransfer}, {"转办", ActTransfer},
+	{"处理措施", ActPropose}, {"措施", ActPropose}, {"方案", ActPropose},
+	{"投诉不属实", ActUnfounded}, {"不属实", ActUnfounded},
+	{"批准", ActApprove}, {"审批通过", ActApprove}, {"通过", ActApprove}, {"同意", ActApprove},
+	{"驳回", ActReject}, {"不同意", ActReject}, {"不批准", ActReject}, {"退回", ActReject},
+	{"居民接受", ActResidentAccept}, {"居民同意", ActResidentAccept}, {"居民满意", ActResidentAccept},
+	{"居民不接受", ActResidentReject}, {"居民不同意", ActResidentReject}, {"居民不满意", ActResidentReject},
+	{"完成", ActDone}, {"已完成", ActDone}, {"办结", ActDone}, {"处理完毕", ActDone},
+	{"确认效果", ActConfirm}, {"确认", ActConfirm},
+	{"结案", ActClose}, {"归档", ActClose},
+	{"查询", ActDetails}, {"查看", ActDetails}, {"详情", ActDetails}, {"查", ActDetails},
+	{"我的待办", ActTodo}, {"待办", ActTodo}, {"待处理", ActTodo},
+	{"帮助", ActHelp}, {"菜单", ActHelp}, {"help", ActHelp}, {"?", ActHelp}, {"？", ActHelp},
+})
+
+func sortKeywords(ks []keyword) []keyword {
+	slices.SortStableFunc(ks, func(a, b keyword) int {
+		return utf8.RuneCountInString(b.word) - utf8.RuneCountInString(a.word)
+	})
+	return ks
+}
+
+var (
+	numberRe  = regexp.MustCompile(`(?i)TS\d{8}-\d{3,6}`)
+	versionRe = regexp.MustCompile(`(?i)(?:^|[\s,:，：])(?:v(\d+)|第(\d+)版)(?:$|[\s,:，：。])`)
+	spaceRe   = regexp.MustCompile(`\s+`)
+)
+
+// Normalize folds full-width letters, digits, '@', '-' and the
+// ideographic space to ASCII, collapses spaces and trims. Chinese
+// punctuation (，：。) stays: it is part of texts shown to people.
+func Normalize(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\u3000':
+			r = ' '
+		case foldable(r):
+			r -= 0xfee0
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(spaceRe.ReplaceAllString(b.String(), " "))
+}
+
+// Parse reads a staff text command: an optional leading @-mention, an
+// optional case number, the command word, then the number and the text in
+// any order. Unknown text gives Action "".
+func Parse(text string) Command {
+	s := stripMention(Normalize(text))
+	var cmd Command
+	if loc := numberRe.FindStringIndex(s); loc != nil && loc[0] == 0 { // "TS… 接单"
+		cmd.Number = strings.ToUpper(s[:loc[1]])
+		s = strings.TrimLeft(s[loc[1]:], separators)
+	}
+	kw, ok := matchKeyword(s)
+	if !ok {
+		return Command{}
+	}
+	cmd.Action = kw.action
+	rest := strings.TrimLeft(s[len(kw.word):], separators)
+	if cmd.Number == "" {
+		if loc := numberRe.FindStringIndex(rest); loc != nil {
+			cmd.Number = strings.ToUpper(rest[loc[0]:loc[1]])
+			rest = strings.TrimSpace(rest[:loc[0]] + " " + rest[loc[1]:])
+		}
+	}
+	if cmd.Action == ActApprove || cmd.Action == ActReject {
+		cmd.Version, rest = takeVersion(rest)
+	}
+	cmd.Text = strings.TrimSpace(strings.TrimLeft(rest, separators))
+	return cmd
+}
+
+// matchKeyword finds the command word s starts with.
+func matchKeyword(s string) (keyword, bool) {
+	lower := strings.ToLower(s)
+	for _, k := range keywords {
+		if strings.HasPrefix(lower, k.word) {
+			return k, true
+		}
+	}
+	return keyword{}, false
+}
+
+// stripMention removes leading @-mentions ("@水务助手 接单"); a mention
+// glued to the command ("@水务助手接单") is cut where a command word starts.
+func stripMention(s string) string {
+	for strings.HasPrefix(s, "@") {
+		end := strings.IndexByte(s, ' ')
+		if end < 0 {
+			end = len(s)
+		}
+		rest := strings.TrimSpace(s[end:])
+		if !startsCommand(rest) && !strings.HasPrefix(rest, "@") {
+			if cut := gluedCommand(s[1:end]); cut >= 0 {
+				return s[1+cut:]
+			}
+		}
+		s = rest
+	}
+	return s
+}
+
+// startsCommand reports whether s begins with a command word, or a case
+// number and a command word.
+func startsCommand(s string) bool {
+	if _, ok := matchKeyword(s); ok {
+		return true
+	}
+	loc := numberRe.FindStringIndex(s)
+	if loc == nil || loc[0] != 0 {
+		return false
+	}
+	_, ok := matchKeyword(strings.TrimLeft(s[loc[1]:], separators))
+	return ok
+}
+
+// gluedCommand returns where a command word starts inside a mention token
+// (after at least one rune of the name), or -1.
+func gluedCommand(tok string) int {
+	for i := range tok {
+		if i == 0 {
+			continue
+		}
+		if _, ok := matchKeyword(tok[i:]); ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// takeVersion removes a measure version ("v2", "第2版") from s.
+func takeVersion(s string) (int, string) {
+	m := versionRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return 0, s
+	}
+	var digits string
+	if m[2] >= 0 {
+		digits = s[m[2]:m[3]]
+	} else {
+		digits = s[m[4]:m[5]]
+	}
+	v, _ := strconv.Atoi(digits)
+	return v, strings.TrimSpace(s[:m[0]] + " " + s[m[1]:])
+}
+
+// ParseKey reads a card button key: "<action>:<number>[:v<version>]".
+func ParseKey(key string) Command {
+	parts := strings.Split(strings.TrimSpace(key), ":")
+	if len(parts) < 2 {
+		return Command{}
+	}
+	if _, ok := table[parts[0]]; !ok && parts[0] != ActDetails {
+		return Command{}
+	}
+	if !numberRe.MatchString(parts[1]) {
+		return Command{}
+	}
+	cmd := Command{Action: parts[0], Number: strings.ToUpper(parts[1]), Button: true}
+	if len(parts) > 2 {
+		v, err := strconv.Atoi(strings.TrimPrefix(strings.ToLower(parts[2]), "v"))
+		if err != nil || v <= 0 {
+			return Command{}
+		}
+		cmd.Version = v
+	}
+	return cmd
+}
+
+// Key returns the button key of action on case number (and measure
+// version when v > 0); ParseKey reads it back.
+func Key(action, number string, v int) string {
+	k := action + ":" + number
+	if v > 0 {
+		k += ":v" + strconv.Itoa(v)
+	}
+	return k
+}
+
+// foldable reports full-width runes Normalize folds: letters, digits and
+// the signs case numbers and mentions use.
+func foldable(r rune) bool {
+	switch {
+	case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ':
+		return true
+	}
+	return r == '＠' || r == '－'
+}
+
+// separators are trimmed between command parts.
+const separators = " ,:、，：。;；"

@@ -1,0 +1,179 @@
+package casework
+
+import (
+	"slices"
+
+	"tapline/bot/policy"
+	"tapline/models"
+)
+
+// Actions: what a staff command, a card button or a resident reply asks for.
+// The transition actions are also the CaseEvent types they write.
+const (
+	ActAccept         = "accept"          // 接单 (policy 4.2.1)
+	ActNote           = "note"            // 进展 (policy 4.2.1–4.2.3)
+	ActAsk            = "ask"             // 问 (policy 4.2.2)
+	ActTransfer       = "transfer"        // 转派 (policy 4.1.2)
+	ActPropose        = "propose"         // 措施 (policy 4.2.5, 4.2.7)
+	ActUnfounded      = "unfounded"       // 不属实 (policy 4.2.6)
+	ActApprove        = "approve"         // 批准 (policy 4.2.7)
+	ActReject         = "reject"          // 驳回 (policy 4.2.7)
+	ActResidentAccept = "resident_accept" // 接受 (policy 4.3.2)
+	ActResidentReject = "resident_reject" // 不接受 (policy 4.3.2)
+	ActDone           = "done"            // 完成 (policy 4.3.1)
+	ActConfirm        = "confirm"         // 确认 (policy 4.3.3)
+	ActClose          = "close"           // 结案 (policy 3.1)
+	ActDetails        = "details"         // 查
+	ActTodo           = "todo"            // 待办
+	ActHelp           = "help"            // 帮助
+)
+
+// Event types written besides the actions.
+const (
+	EventPhoto          = "photo"           // a photo attached to a progress note
+	EventResidentAnswer = "resident_answer" // the resident answered a question
+)
+
+// Who: the relation of an actor to a case, checked per action.
+const (
+	WhoDeptStaff = "dept_staff" // crew or head of the case's department
+	WhoDeptHead  = "dept_head"  // head of the case's department (policy 4.3.3)
+	WhoApprover  = "approver"   // leader in charge (ordinary) or GM (major), policy 4.2.7
+	WhoResident  = "resident"   // the resident who filed it (policy 4.3.2)
+	WhoHotline   = "hotline"    // hotline staff (policy 3.1)
+)
+
+// Rule is one row of the transition table: from which statuses an action
+// may be taken, by whom, and where it leads. An empty To keeps the status.
+type Rule struct {
+	From []string
+	To   string
+	Who  []string
+}
+
+// table is the case lifecycle of policy section 4. Some actions lead to a
+// status that depends on the case (resident acceptance of an unfounded
+// explanation goes straight to resolved); Service.next decides those.
+var table = map[string]Rule{
+	ActAccept:         {From: []string{models.StatusAssigned}, To: models.StatusAccepted, Who: []string{WhoDeptStaff}},
+	ActNote:           {From: noteFrom, Who: []string{WhoDeptStaff}},
+	ActAsk:            {From: noteFrom, Who: []string{WhoDeptStaff}},
+	ActTransfer:       {From: []string{models.StatusReceived, models.StatusAssigned, models.StatusAccepted}, To: models.StatusAssigned, Who: []string{WhoDeptStaff, WhoHotline}},
+	ActPropose:        {From: []string{models.StatusAccepted, models.StatusMeasuresProposed}, To: models.StatusMeasuresProposed, Who: []string{WhoDeptStaff}},
+	ActUnfounded:      {From: []string{models.StatusAccepted, models.StatusMeasuresProposed}, To: models.StatusNegotiating, Who: []string{WhoDeptStaff}},
+	ActApprove:        {From: []string{models.StatusMeasuresProposed}, To: models.StatusNegotiating, Who: []string{WhoApprover}},
+	ActReject:         {From: []string{models.StatusMeasuresProposed}, To: models.StatusAccepted, Who: []string{WhoApprover}},
+	ActResidentAccept: {From: []string{models.StatusNegotiating}, To: models.StatusAgreed, Who: []string{WhoResident, WhoDeptStaff}},
+	ActResidentReject: {From: []string{models.StatusNegotiating}, To: models.StatusAccepted, Who: []string{WhoResident, WhoDeptStaff}},
+	ActDone:           {From: []string{models.StatusAgreed}, To: models.StatusResolved, Who: []string{WhoDeptStaff}},
+	ActConfirm:        {From: []string{models.StatusResolved}, To: models.StatusConfirmed, Who: []string{WhoDeptHead}},
+	ActClose:          {From: []string{models.StatusConfirmed}, To: models.StatusClosed, Who: []string{WhoHotline}},
+}
+
+// noteFrom are the statuses in which notes and questions are taken.
+var noteFrom = []string{models.StatusAccepted, models.StatusMeasuresProposed,
+	models.StatusNegotiating, models.StatusAgreed, models.StatusResolved}
+
+// statusNames are the statuses as staff and residents read them.
+var statusNames = map[string]string{
+	models.StatusReceived: "已登记", models.StatusAssigned: "待接单", models.StatusAccepted: "处理中",
+	models.StatusMeasuresProposed: "措施待审批", models.StatusNegotiating: "待居民确认",
+	models.StatusAgreed: "措施执行中", models.StatusResolved: "已完成待确认",
+	models.StatusConfirmed: "已确认效果", models.StatusClosed: "已结案",
+}
+
+// actionNames are the actions as commands.
+var actionNames = map[string]string{
+	ActAccept: "接单", ActNote: "进展", ActAsk: "问", ActTransfer: "转派", ActPropose: "措施",
+	ActUnfounded: "不属实", ActApprove: "批准", ActReject: "驳回", ActResidentAccept: "居民接受",
+	ActResidentReject: "居民不接受", ActDone: "完成", ActConfirm: "确认", ActClose: "结案",
+}
+
+// transitionOrder lists the transition actions in the order help shows them.
+var transitionOrder = []string{ActAccept, ActNote, ActAsk, ActTransfer, ActPropose, ActUnfounded,
+	ActApprove, ActReject, ActResidentAccept, ActResidentReject, ActDone, ActConfirm, ActClose}
+
+// StatusName returns the Chinese name of a status.
+func StatusName(status string) string {
+	if n, ok := statusNames[status]; ok {
+		return n
+	}
+	return status
+}
+
+// Actor is who acts: a roster entry, or the resident.
+type Actor struct {
+	ID       string
+	Name     string
+	Role     string // policy.RoleCrew … or "resident"
+	Dept     string
+	Platform string
+}
+
+// roleResident is the event role of a resident.
+const roleResident = "resident"
+
+// relations returns what a is to case c (WhoDeptStaff …).
+func relations(p *policy.Policy, a Actor, c *models.Case) []string {
+	var who []string
+	if a.Role == roleResident {
+		if c.ResidentID != "" && a.ID == c.ResidentID {
+			who = append(who, WhoResident)
+		}
+		return who
+	}
+	if a.Dept == c.Department && (a.Role == policy.RoleCrew || a.Role == policy.RoleHead) {
+		who = append(who, WhoDeptStaff)
+		if a.Role == policy.RoleHead {
+			who = append(who, WhoDeptHead)
+		}
+	}
+	if a.Dept == "hotline" {
+		who = append(who, WhoHotline)
+	}
+	if isApprover(p, a, c) {
+		who = append(who, WhoApprover)
+	}
+	return who
+}
+
+// isApprover applies policy 4.2.7: the GM approves major cases, the leader
+// in charge of the department (policy 3.9) ordinary ones.
+func isApprover(p *policy.Policy, a Actor, c *models.Case) bool {
+	if c.Major {
+		return a.Role == policy.RoleGM && a.ID == p.GM
+	}
+	l := p.LeaderOf(c.Department)
+	return a.Role == policy.RoleLeader && l != nil && l.ID == a.ID
+}
+
+// allowed reports whether action is allowed on c by a, and why not.
+func allowed(p *policy.Policy, action string, a Actor, c *models.Case) (ok, rightStatus, rightRole bool) {
+	r, found := table[action]
+	if !found {
+		return false, false, false
+	}
+	rightStatus = slices.Contains(r.From, c.Status)
+	rel := relations(p, a, c)
+	rightRole = slices.ContainsFunc(r.Who, func(w string) bool { return slices.Contains(rel, w) })
+	return rightStatus && rightRole, rightStatus, rightRole
+}
+
+// possible lists the actions a may take on c now.
+func possible(p *policy.Policy, a Actor, c *models.Case) []string {
+	var out []string
+	for _, act := range transitionOrder {
+		if ok, _, _ := allowed(p, act, a, c); ok {
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
+// RuleFor returns the transition rule of action; ok is false for queries
+// and unknown actions.
+func RuleFor(action string) (r Rule, ok bool) {
+	r, ok = table[action]
+	r.From, r.Who = slices.Clone(r.From), slices.Clone(r.Who)
+	return r, ok
+}

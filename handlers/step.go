@@ -1,0 +1,134 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"tapline/bot"
+	"tapline/models"
+)
+
+// busyText answers when Redis or a step fails; the raw message is already
+// recorded.
+const busyText = "系统繁忙，请稍后再发一次。您刚才的消息我们已经记录，不会丢失。"
+
+// stepFunc runs one step for an update (the resident dialog, or casework).
+type stepFunc func(ctx context.Context, u bot.Update) (bot.Reply, error)
+
+// lateFunc delivers the reply of a step that overran the budget.
+type lateFunc func(ctx context.Context, r bot.Reply) error
+
+type stepResult struct {
+	reply bot.Reply
+	err   error
+}
+
+// answer dedupes, records and runs one step for an inbound update: the
+// shape every surface shares (ARCHITECTURE reliability rules). A retried
+// delivery repeats the first reply's text and never reruns the step.
+func (s *Server) answer(ctx context.Context, u bot.Update, raw []byte, step stepFunc, late lateFunc) bot.Reply {
+	key := u.DedupeKey()
+	first, err := s.Dedupe.Claim(ctx, key)
+	if err != nil {
+		s.recordInbound(ctx, u, raw, key)
+		s.log.Error("dedupe unavailable; sender asked to retry", "platform", u.Platform, "err", err)
+		return bot.Reply{Text: busyText}
+	}
+	if !first {
+		return bot.Reply{Text: s.answerRetry(ctx, u.Platform, key)}
+	}
+	s.recordInbound(ctx, u, raw, key)
+	return s.runStep(ctx, u, key, step, late)
+}
+
+// answerRetry repeats the reply of the first delivery of a retried
+// message, waiting for it while the first is still being processed.
+func (s *Server) answerRetry(ctx context.Context, platform, key string) string {
+	s.Metrics.Duplicate(platform)
+	wait, cancel := context.WithTimeout(ctx, s.ReplyBudget)
+	defer cancel()
+	reply, done := s.Dedupe.Wait(wait, key)
+	if !done {
+		return ""
+	}
+	if ok, err := s.Dedupe.TakeDelivery(ctx, key); err != nil || !ok {
+		return ""
+	}
+	return reply
+}
+
+// runStep runs the step detached from the request, so a slow step still
+// finishes; past the budget the reply goes through late instead.
+func (s *Server) runStep(ctx context.Context, u bot.Update, key string, step stepFunc, late lateFunc) bot.Reply {
+	done := make(chan stepResult, 1)
+	go func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		r, err := step(sctx, u)
+		done <- stepResult{r, err}
+	}()
+	timer := time.NewTimer(s.ReplyBudget)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		reply := s.finishStep(ctx, key, r)
+		if r.err != nil {
+			return reply
+		}
+		if ok, err := s.Dedupe.TakeDelivery(ctx, key); err == nil && !ok {
+			return bot.Reply{} // a retry already delivered it
+		}
+		return reply
+	case <-timer.C:
+		s.Metrics.DialogStep("late")
+		go s.deliverLate(context.WithoutCancel(ctx), key, done, late)
+		return bot.Reply{}
+	}
+}
+
+// finishStep stores the step's reply for retries and returns it.
+func (s *Server) finishStep(ctx context.Context, key string, r stepResult) bot.Reply {
+	if r.err != nil {
+		s.Metrics.DialogStep("error")
+		s.log.Error("step failed", "err", r.err, "code", models.ErrorCode(r.err))
+		_ = s.Dedupe.Release(ctx, key) // let the sender's resend run again
+		return bot.Reply{Text: busyText}
+	}
+	s.Metrics.DialogStep("ok")
+	if err := s.Dedupe.Complete(ctx, key, r.reply.Text); err != nil {
+		s.log.Warn("dedupe complete failed", "err", err)
+	}
+	return r.reply
+}
+
+// deliverLate waits for a slow step and sends its reply through late,
+// unless a retry's passive reply delivered it first.
+func (s *Server) deliverLate(ctx context.Context, key string, done <-chan stepResult, late lateFunc) {
+	r := <-done
+	reply := s.finishStep(ctx, key, r)
+	if reply.Text == "" && reply.Card == nil {
+		return
+	}
+	if r.err == nil { // a failed step was released: its resend must not find it taken
+		if ok, err := s.Dedupe.TakeDelivery(ctx, key); err != nil || !ok {
+			return
+		}
+	}
+	if late == nil {
+		s.log.Warn("late reply dropped: this surface has no proactive channel")
+		return
+	}
+	if err := late(ctx, reply); err != nil {
+		s.log.Error("late reply not queued", "err", err)
+	}
+}
+
+// recordInbound keeps the raw message before processing; a database outage
+// is logged, not fatal (dialog state lives in Redis).
+func (s *Server) recordInbound(ctx context.Context, u bot.Update, raw []byte, key string) {
+	m := &models.InboundMessage{Platform: u.Platform, DedupeKey: key,
+		Sender: u.SenderID, Raw: string(raw), ReceivedAt: s.Clock.Now().UTC()}
+	if err := s.Inbound.RecordInbound(ctx, m); err != nil {
+		s.log.Error("raw inbound not recorded", "platform", u.Platform, "err", err)
+	}
+}
