@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"tapline/bot/wechat/wxclient"
+	"tapline/bot/simclient"
 	"tapline/models"
 )
 
@@ -93,7 +93,7 @@ func TestHealthAndReady(t *testing.T) {
 func TestWeChatRedisDown(t *testing.T) {
 	e := newEnv(t, time.Second)
 	_ = e.rdb.Close()
-	r, err := e.aes.Send(context.Background(), wxclient.Text("o-down", 5, "停水"))
+	r, err := e.aes.Send(context.Background(), simclient.Text("o-down", 5, "停水"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"tapline/bot/redisstore"
 	"tapline/bot/redisstore/redistest"
 	"tapline/bot/wechat"
-	"tapline/bot/wechat/wxclient"
+	"tapline/bot/simclient"
 	"tapline/bot/wecom"
 	"tapline/models/store"
 	"tapline/models/store/storetest"
@@ -93,8 +93,8 @@ type env struct {
 	db       *store.DB
 	dedupe   *redisstore.Dedupe
 	rdb      *redis.Client
-	plain    *wxclient.Client
-	aes      *wxclient.Client
+	plain    *simclient.Client
+	aes      *simclient.Client
 }
 
 // newEnv runs the handlers on a real store and Redis with a fake dialog.
@@ -126,8 +126,8 @@ func newEnv(t *testing.T, budget time.Duration) *env {
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 	url := e.srv.URL + "/webhooks/wechat"
-	e.plain = &wxclient.Client{URL: url, Token: testToken, OA: "gh_test"}
-	e.aes = &wxclient.Client{URL: url, Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, OA: "gh_test"}
+	e.plain = &simclient.Client{URL: url, Token: testToken, OA: "gh_test"}
+	e.aes = &simclient.Client{URL: url, Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, OA: "gh_test"}
 	return e
 }
 

@@ -14,7 +14,7 @@ import (
 
 	"tapline/bot"
 	"tapline/bot/dingtalk"
-	"tapline/bot/wechat/wxclient"
+	"tapline/bot/simclient"
 	"tapline/models"
 )
 
@@ -23,13 +23,13 @@ import (
 // it with a valid msg_signature unless sig is given.
 func wecomPost(t *testing.T, url, receiveID string, plain []byte, asJSON bool, sig string) (int, []byte) {
 	t.Helper()
-	enc, err := wxclient.Encrypt(testAESKey, receiveID, plain)
+	enc, err := simclient.Encrypt(testAESKey, receiveID, plain)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts, nonce := strconv.FormatInt(time.Now().Unix(), 10), "n42"
 	if sig == "" {
-		sig = wxclient.Sign(testToken, ts, nonce, enc)
+		sig = simclient.Sign(testToken, ts, nonce, enc)
 	}
 	body := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><AgentID>1000002</AgentID><Encrypt><![CDATA[%s]]></Encrypt></xml>", testCorpID, enc)
 	if asJSON {
@@ -77,10 +77,10 @@ func TestWeComAppReplyDecrypts(t *testing.T) {
 	if err := xml.Unmarshal(out, &env); code != 200 || err != nil {
 		t.Fatalf("%d %s %v", code, out, err)
 	}
-	if wxclient.Sign(testToken, env.TimeStamp, env.Nonce, env.Encrypt) != env.MsgSignature {
+	if simclient.Sign(testToken, env.TimeStamp, env.Nonce, env.Encrypt) != env.MsgSignature {
 		t.Fatal("reply signature does not verify")
 	}
-	plain, err := wxclient.Decrypt(testAESKey, testCorpID, env.Encrypt)
+	plain, err := simclient.Decrypt(testAESKey, testCorpID, env.Encrypt)
 	if err != nil || !bytes.Contains(plain, []byte("已接单：待办")) {
 		t.Fatalf("reply %s %v", plain, err)
 	}
@@ -103,10 +103,10 @@ func TestWeComBotMessage(t *testing.T) {
 	if err := json.Unmarshal(out, &env); err != nil || env.Encrypt == "" {
 		t.Fatalf("reply %s %v", out, err)
 	}
-	if wxclient.Sign(testToken, strconv.FormatInt(env.Timestamp, 10), env.Nonce, env.Encrypt) != env.MsgSignature {
+	if simclient.Sign(testToken, strconv.FormatInt(env.Timestamp, 10), env.Nonce, env.Encrypt) != env.MsgSignature {
 		t.Fatal("reply signature does not verify")
 	}
-	plain, err := wxclient.Decrypt(testAESKey, "", env.Encrypt)
+	plain, err := simclient.Decrypt(testAESKey, "", env.Encrypt)
 	if err != nil || !bytes.Contains(plain, []byte("已接单")) {
 		t.Fatalf("reply %s %v", plain, err)
 	}

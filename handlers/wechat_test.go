@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"tapline/bot/wechat/wxclient"
+	"tapline/bot/simclient"
 	"tapline/models"
 )
 
@@ -34,9 +34,9 @@ func TestWeChatURLCheck(t *testing.T) {
 
 func TestWeChatMessageBothModes(t *testing.T) {
 	e := newEnv(t, 4*time.Second)
-	for i, c := range []*wxclient.Client{e.plain, e.aes} {
+	for i, c := range []*simclient.Client{e.plain, e.aes} {
 		text := fmt.Sprintf("水很黄 😡 <b>'; DROP TABLE cases;--</b> %d", i)
-		r, err := c.Send(context.Background(), wxclient.Text("o-resident", int64(100+i), text))
+		r, err := c.Send(context.Background(), simclient.Text("o-resident", int64(100+i), text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func withAES(q url.Values) url.Values {
 func TestWeChatRetryRunsOnce(t *testing.T) {
 	e := newEnv(t, 4*time.Second)
 	e.dialog.delay = 300 * time.Millisecond
-	msg := wxclient.Text("o-retry", 4242, "停水了")
+	msg := simclient.Text("o-retry", 4242, "停水了")
 	var wg sync.WaitGroup
 	replies := make([]string, 3)
 	for i := range 3 { // WeChat's retries, here overlapping the first attempt
@@ -137,7 +137,7 @@ func TestWeChatRetryRunsOnce(t *testing.T) {
 func TestWeChatSlowStepAnswersLater(t *testing.T) {
 	e := newEnv(t, 100*time.Millisecond)
 	e.dialog.delay = 400 * time.Millisecond
-	r, err := e.plain.Send(context.Background(), wxclient.Text("o-slow", 9, "水压小"))
+	r, err := e.plain.Send(context.Background(), simclient.Text("o-slow", 9, "水压小"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestWeChatSlowStepAnswersLater(t *testing.T) {
 func TestWeChatDialogFailureIsCalm(t *testing.T) {
 	e := newEnv(t, 4*time.Second)
 	e.dialog.err = models.Errorf(models.EUNAVAILABLE, "redis down")
-	r, err := e.plain.Send(context.Background(), wxclient.Text("o-err", 11, "你好"))
+	r, err := e.plain.Send(context.Background(), simclient.Text("o-err", 11, "你好"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestWeChatDialogFailureIsCalm(t *testing.T) {
 	}
 	// The resident's resend of the same message runs again.
 	e.dialog.err = nil
-	if r, _ := e.plain.Send(context.Background(), wxclient.Text("o-err", 11, "你好")); r.Text != "收到：你好" {
+	if r, _ := e.plain.Send(context.Background(), simclient.Text("o-err", 11, "你好")); r.Text != "收到：你好" {
 		t.Fatalf("resend: %q", r.Text)
 	}
 }

@@ -141,6 +141,8 @@ func (s *Service) staff(u bot.Update) (Actor, bool) {
 // that carry no command.
 func command(u bot.Update) (Command, bool) {
 	switch {
+	case u.Kind == bot.KindEvent && u.Event == "card_click" && u.EventKey == "noop":
+		return Command{}, false // the status button of an updated card
 	case u.Kind == bot.KindEvent && u.Event == "card_click":
 		return ParseKey(u.EventKey), true
 	case u.Kind == bot.KindText || u.Kind == bot.KindVoice:

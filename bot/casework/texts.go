@@ -89,7 +89,7 @@ func (s *Service) whoMay(action string, c *models.Case) string {
 			return "总经理（重大投诉，policy 4.2.7）"
 		}
 		if l := s.policy.LeaderOf(c.Department); l != nil {
-			return fmt.Sprintf("分管%s的领导%s（policy 3.9、4.2.7）", dept, s.staffName(l.ID))
+			return fmt.Sprintf("分管%s的领导%s", dept, s.staffName(l.ID))
 		}
 		return "分管领导（policy 4.2.7）"
 	case ActConfirm:

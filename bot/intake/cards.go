@@ -29,6 +29,10 @@ func (s *Service) Card(c *models.Case, title string) bot.Card {
 	if d := s.policy.Department(c.Department); d != nil {
 		card.Department = d.Name
 	}
+	if c.Status == models.StatusAssigned {
+		// The same action as the text command 接单 (key format of bot/casework).
+		card.Buttons = []bot.Button{{Key: "accept:" + c.Number, Text: "接单", Style: 1}}
+	}
 	if s.baseURL != "" {
 		card.URL = s.baseURL + "/api/v1/cases/" + c.Number
 	}

@@ -16,7 +16,7 @@ import (
 
 	_ "github.com/go-sql-driver/mysql"
 
-	"tapline/bot/wechat/wxclient"
+	"tapline/bot/simclient"
 )
 
 const (
@@ -113,13 +113,13 @@ func startServer(t *testing.T, env map[string]string) string {
 
 func TestResidentFilesAndDepartmentGetsCard(t *testing.T) {
 	base := startServer(t, e2eEnv(t))
-	c := &wxclient.Client{URL: base + "/webhooks/wechat", Token: e2eToken, AppID: e2eAppID,
+	c := &simclient.Client{URL: base + "/webhooks/wechat", Token: e2eToken, AppID: e2eAppID,
 		EncodingAESKey: e2eAESKey, OA: "gh_e2e"}
 	ctx := context.Background()
 	openID := "o-e2e-" + randomHex(6) // the real Redis outlives test runs
 	say := func(id int64, text string) string {
 		t.Helper()
-		r, err := c.Send(ctx, wxclient.Text(openID, id, text))
+		r, err := c.Send(ctx, simclient.Text(openID, id, text))
 		if err != nil || r.Status != 200 {
 			t.Fatalf("send %q: %v %+v", text, err, r)
 		}

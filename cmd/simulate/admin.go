@@ -95,3 +95,27 @@ func allSent(ov outboxView) bool {
 	}
 	return true
 }
+
+// lastReply waits for the newest DingTalk session reply to staff created
+// after since and returns its text.
+func (a *adminClient) lastReply(ctx context.Context, staff string, since time.Time) (string, error) {
+	var ov struct {
+		Outbox []struct {
+			Channel, Audience, Payload string
+			CreatedAt                  time.Time `json:"created_at"`
+		} `json:"outbox"`
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if err := a.get(ctx, "/api/v1/outbox?limit=20", &ov); err != nil {
+			return "", err
+		}
+		for _, r := range ov.Outbox {
+			if r.Channel == "dingtalk_session" && r.Audience == staff && !r.CreatedAt.Before(since.Add(-time.Second)) {
+				var m struct{ Text string }
+				_ = json.Unmarshal([]byte(r.Payload), &m)
+				return m.Text, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no DingTalk reply queued for %s", staff)
+}

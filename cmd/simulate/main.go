@@ -2,7 +2,9 @@
 // server. "resident" plays a WeChat resident through real signed (and
 // AES-encrypted) webhooks, answering the dialog the way people do — messy,
 // with a wrong number and a correction — then prints the filed case and the
-// card the department got.
+// card the department got. "case" then plays the whole ordinary case: crew,
+// leader and head on the WeCom app, the WeCom smart bot and DingTalk, and the
+// resident accepting the measures.
 package main
 
 import (
@@ -23,10 +25,10 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "resident" {
-		return errors.New("usage: simulate resident [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]")
+	if len(args) == 0 || (args[0] != "resident" && args[0] != "case") {
+		return errors.New("usage: simulate resident|case [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]")
 	}
-	fs := flag.NewFlagSet("resident", flag.ContinueOnError)
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	o := options{}
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "server base URL")
 	fs.StringVar(&o.credentials, "credentials", "data/demo-credentials.yaml", "demo credentials written by the server")
@@ -36,6 +38,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.wait, "wait", 15*time.Second, "how long to wait for the card to be delivered")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if args[0] == "case" {
+		return playCase(ctx, o, out)
 	}
 	return playResident(ctx, o, out)
 }

@@ -13,7 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"tapline/bot/wechat/wxclient"
+	"tapline/bot/simclient"
 )
 
 type options struct {
@@ -22,17 +22,23 @@ type options struct {
 }
 
 type credentials struct {
-	AppID      string `yaml:"wechat_app_id"`
-	Token      string `yaml:"wechat_token"`
-	AESKey     string `yaml:"wechat_encoding_aes_key"`
-	AdminToken string `yaml:"admin_token"`
+	AppID          string `yaml:"wechat_app_id"`
+	Token          string `yaml:"wechat_token"`
+	AESKey         string `yaml:"wechat_encoding_aes_key"`
+	AdminToken     string `yaml:"admin_token"`
+	WeComCorpID    string `yaml:"wecom_corp_id"`
+	WeComToken     string `yaml:"wecom_token"`
+	WeComAESKey    string `yaml:"wecom_encoding_aes_key"`
+	WeComBotToken  string `yaml:"wecom_bot_token"`
+	WeComBotAESKey string `yaml:"wecom_bot_encoding_aes_key"`
+	DingTalkSecret string `yaml:"dingtalk_app_secret"`
 }
 
 var caseNumber = regexp.MustCompile(`TS\d{8}-\d{4,}`)
 
 // resident holds one simulated conversation.
 type resident struct {
-	client *wxclient.Client
+	client *simclient.Client
 	openID string
 	msgID  int64
 	out    io.Writer
@@ -44,17 +50,7 @@ func playResident(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r := &resident{out: out, openID: o.openID, msgID: time.Now().UnixNano() % 1e12, script: newScript(o.scenario)}
-	if r.openID == "" {
-		r.openID = "o-sim-" + randomHex(6)
-	}
-	r.client = &wxclient.Client{URL: strings.TrimRight(o.url, "/") + "/webhooks/wechat",
-		Token: creds.Token, AppID: creds.AppID, OA: "gh_tapline_demo"}
-	if o.mode == "aes" {
-		r.client.EncodingAESKey = creds.AESKey
-	}
-	fmt.Fprintf(out, "Resident %s on WeChat (%s mode), scenario %q\n\n", r.openID, o.mode, o.scenario)
-	number, err := r.converse(ctx)
+	r, number, err := fileComplaint(ctx, o, creds, out)
 	if err != nil {
 		return err
 	}
@@ -63,6 +59,22 @@ func playResident(ctx context.Context, o options, out io.Writer) error {
 	}
 	admin := &adminClient{base: strings.TrimRight(o.url, "/"), token: creds.AdminToken}
 	return admin.show(ctx, out, number, o.wait)
+}
+
+// fileComplaint plays the resident's intake dialog and returns the number.
+func fileComplaint(ctx context.Context, o options, creds credentials, out io.Writer) (*resident, string, error) {
+	r := &resident{out: out, openID: o.openID, msgID: time.Now().UnixNano() % 1e12, script: newScript(o.scenario)}
+	if r.openID == "" {
+		r.openID = "o-sim-" + randomHex(6)
+	}
+	r.client = &simclient.Client{URL: strings.TrimRight(o.url, "/") + "/webhooks/wechat",
+		Token: creds.Token, AppID: creds.AppID, OA: "gh_tapline_demo"}
+	if o.mode == "aes" {
+		r.client.EncodingAESKey = creds.AESKey
+	}
+	fmt.Fprintf(out, "Resident %s on WeChat (%s mode), scenario %q\n\n", r.openID, o.mode, o.scenario)
+	number, err := r.converse(ctx)
+	return r, number, err
 }
 
 // converse answers the dialog until a case number appears.
@@ -84,7 +96,7 @@ func (r *resident) converse(ctx context.Context) (string, error) {
 func (r *resident) say(ctx context.Context, text string) (string, error) {
 	r.msgID++
 	fmt.Fprintf(r.out, "居民 > %s\n", text)
-	resp, err := r.client.Send(ctx, wxclient.Text(r.openID, r.msgID, text))
+	resp, err := r.client.Send(ctx, simclient.Text(r.openID, r.msgID, text))
 	if err != nil {
 		return "", fmt.Errorf("send: %w", err)
 	}

@@ -1,4 +1,4 @@
-package wxclient
+package simclient
 
 import (
 	"bytes"

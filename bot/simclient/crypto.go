@@ -1,9 +1,9 @@
-// Package wxclient plays the WeChat platform against a Tapline server: it
+// Package simclient plays the chat platforms against a Tapline server: it
 // builds resident messages, signs them and encrypts them in safe mode the
 // way WeChat does, and opens the passive replies. It is written from the
 // platform's published algorithm with the standard library only, so it
 // checks the server's own implementation from outside.
-package wxclient
+package simclient
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func Sign(parts ...string) string {
 func aesKey(encodingAESKey string) ([]byte, error) {
 	k, err := base64.StdEncoding.DecodeString(encodingAESKey + "=")
 	if err != nil || len(k) != 32 {
-		return nil, errors.New("wxclient: bad EncodingAESKey")
+		return nil, errors.New("simclient: bad EncodingAESKey")
 	}
 	return k, nil
 }
@@ -67,25 +67,25 @@ func Decrypt(encodingAESKey, appID, b64 string) ([]byte, error) {
 	}
 	data, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil || len(data) == 0 || len(data)%aes.BlockSize != 0 {
-		return nil, errors.New("wxclient: bad ciphertext")
+		return nil, errors.New("simclient: bad ciphertext")
 	}
 	block, _ := aes.NewCipher(key)
 	plain := make([]byte, len(data))
 	cipher.NewCBCDecrypter(block, key[:16]).CryptBlocks(plain, data)
 	pad := int(plain[len(plain)-1])
 	if pad < 1 || pad > 32 || pad > len(plain) {
-		return nil, errors.New("wxclient: bad padding")
+		return nil, errors.New("simclient: bad padding")
 	}
 	plain = plain[:len(plain)-pad]
 	if len(plain) < 20 {
-		return nil, errors.New("wxclient: short plaintext")
+		return nil, errors.New("simclient: short plaintext")
 	}
 	n := int(binary.BigEndian.Uint32(plain[16:20]))
 	if 20+n > len(plain) {
-		return nil, errors.New("wxclient: bad length")
+		return nil, errors.New("simclient: bad length")
 	}
 	if got := string(plain[20+n:]); got != appID {
-		return nil, fmt.Errorf("wxclient: reply sealed for app %q", got)
+		return nil, fmt.Errorf("simclient: reply sealed for app %q", got)
 	}
 	return plain[20 : 20+n], nil
 }

@@ -1,0 +1,54 @@
+package simclient
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// DingTalk plays DingTalk's enterprise robot callback: a JSON message
+// signed with headers timestamp and sign = base64(HmacSHA256(appSecret,
+// timestamp+"\n"+appSecret)). Replies go through the sessionWebhook from
+// the server's outbox, not in the response.
+type DingTalk struct {
+	URL       string
+	AppSecret string
+	HTTP      *http.Client
+	seq       int64
+}
+
+// DingSign computes DingTalk's callback signature.
+func DingSign(ts int64, secret string) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(strconv.FormatInt(ts, 10) + "\n" + secret))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// Text sends an @-message from staffID in conversation cid and returns the
+// session webhook the reply will be posted to.
+func (d *DingTalk) Text(ctx context.Context, staffID, cid, text string) (string, error) {
+	d.seq++
+	now := time.Now().UnixMilli()
+	hook := fmt.Sprintf("https://oapi.dingtalk.com/robot/sendBySession?session=sim%d%d", now, d.seq)
+	m := map[string]any{"msgtype": "text", "text": map[string]string{"content": " " + text},
+		"msgId": fmt.Sprintf("msgSim%d%d", now, d.seq), "createAt": now, "conversationType": "2",
+		"conversationId": cid, "conversationTitle": "部门群", "senderId": "$:LWCP_v1:$" + staffID,
+		"senderNick": staffID, "senderStaffId": staffID, "isInAtList": true,
+		"sessionWebhook": hook, "sessionWebhookExpiredTime": now + 90*60*1000}
+	body, _ := json.Marshal(m)
+	hdr := http.Header{"Timestamp": {strconv.FormatInt(now, 10)}, "Sign": {DingSign(now, d.AppSecret)}}
+	raw, status, err := doPost(ctx, d.HTTP, d.URL, "application/json", body, hdr)
+	if err != nil {
+		return "", err
+	}
+	if status != http.StatusOK {
+		return "", fmt.Errorf("dingtalk webhook answered %d: %s", status, raw)
+	}
+	return hook, nil
+}
