@@ -16,6 +16,8 @@ func (a *App) printBanner(w io.Writer, addr string) {
 	base := "http://" + net.JoinHostPort(host, port)
 	fmt.Fprintf(w, "\nTapline is listening on %s (role %s)\n", base, a.cfg.Role)
 	fmt.Fprintf(w, "  WeChat Official Account webhook:  %s/webhooks/wechat  (GET URL check, POST messages)\n", base)
+	fmt.Fprintf(w, "  WeCom app / smart bot webhooks:  %s/webhooks/wecom  %s/webhooks/wecom-bot\n", base, base)
+	fmt.Fprintf(w, "  DingTalk robot webhook:          %s/webhooks/dingtalk\n", base)
 	fmt.Fprintf(w, "  Health: %s/healthz  Ready: %s/readyz  Metrics: %s/metrics\n", base, base, base)
 	fmt.Fprintf(w, "  Admin API: %s/api/v1/cases, /api/v1/outbox (Authorization: Bearer <admin_token>)\n", base)
 	if a.embedded == nil {
@@ -26,5 +28,7 @@ func (a *App) printBanner(w io.Writer, addr string) {
 	fmt.Fprintf(w, "Demo WeChat credentials and admin token: %s\n", filepath.Clean(a.embedded.demoPath))
 	fmt.Fprintf(w, "Try it as a resident (signed and AES-encrypted webhooks):\n")
 	fmt.Fprintf(w, "  go run ./cmd/simulate resident -url %s -credentials %s\n", base, a.embedded.demoPath)
+	fmt.Fprintf(w, "Then a whole case through the staff channels (crew, leader, head):\n")
+	fmt.Fprintf(w, "  go run ./cmd/simulate case -url %s -credentials %s\n", base, a.embedded.demoPath)
 	fmt.Fprintf(w, "Department cards go to the local sink (logged) and are listed by GET /api/v1/outbox.\n\n")
 }
