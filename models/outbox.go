@@ -21,6 +21,9 @@ const (
 	// ChannelDingTalkSession answers a DingTalk robot conversation through
 	// its sessionWebhook; Target = that URL (expires after ~90 minutes).
 	ChannelDingTalkSession = "dingtalk_session"
+	// ChannelWeComCardUpdate replaces a clicked WeCom app card for every
+	// recipient; Target = the click's response_code (usable once).
+	ChannelWeComCardUpdate = "wecom_card_update"
 )
 
 // Outbox is a message to deliver after the transaction that created it has

@@ -49,6 +49,9 @@ func (s *Service) act(ctx context.Context, a Actor, cmd Command) (bot.Reply, err
 		if err != nil || out.t == nil {
 			return text(out.reply), err
 		}
+		if err := s.updateClickedCard(a, cmd, st.c, out.t); err != nil {
+			return text(txtUnavailable), err
+		}
 		_, err = s.work.Apply(ctx, out.t)
 		switch models.ErrorCode(err) {
 		case "":

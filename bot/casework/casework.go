@@ -144,7 +144,11 @@ func command(u bot.Update) (Command, bool) {
 	case u.Kind == bot.KindEvent && u.Event == "card_click" && u.EventKey == "noop":
 		return Command{}, false // the status button of an updated card
 	case u.Kind == bot.KindEvent && u.Event == "card_click":
-		return ParseKey(u.EventKey), true
+		cmd := ParseKey(u.EventKey)
+		if u.Platform == bot.PlatformWeCom {
+			cmd.ResponseCode = u.ResponseCode
+		}
+		return cmd, true
 	case u.Kind == bot.KindText || u.Kind == bot.KindVoice:
 		return Parse(u.Text), true
 	}

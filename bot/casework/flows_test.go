@@ -231,3 +231,32 @@ func TestNumberInferredFromOneOpenCase(t *testing.T) {
 	mustContain(t, e.say("supply.crew", "待办"), "待办投诉 3 件")
 	mustContain(t, e.say("leader.b", "待办"), "没有待办")
 }
+
+func TestWeComCardClickUpdatesTheCardForEveryone(t *testing.T) {
+	e := newEnv(t)
+	c := e.file("quality", false, "")
+	u := bot.Update{Platform: bot.PlatformWeCom, Kind: bot.KindEvent, SenderID: "quality.crew", Event: "card_click",
+		EventKey: Key(ActAccept, c.Number, 0), TaskID: "task1", ResponseCode: "rc-123"}
+	mustContain(t, e.do(u), "已接单")
+	var updates []row
+	for _, r := range e.outbox(c) {
+		if r.Channel == models.ChannelWeComCardUpdate {
+			updates = append(updates, r)
+		}
+	}
+	if len(updates) != 1 || updates[0].Target != "rc-123" || !strings.Contains(updates[0].msg.Card.Status, "接单") {
+		t.Fatalf("card updates %+v", updates)
+	}
+	// The same click again (or a text command) writes no second update.
+	e.do(u)
+	e.say("quality.crew", "进展 "+c.Number+" 到场")
+	n := 0
+	for _, r := range e.outbox(c) {
+		if r.Channel == models.ChannelWeComCardUpdate {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("card updates after repeat: %d", n)
+	}
+}

@@ -122,3 +122,27 @@ func button(action, number string, v, style int, label string) bot.Button {
 func textMsg(format string, args ...any) bot.Message {
 	return bot.Message{Text: fmt.Sprintf(format, args...)}
 }
+
+// updateClickedCard adds the row that replaces a clicked WeCom app card for
+// every recipient (update_template_card), so nobody else presses a button
+// that no longer applies.
+func (s *Service) updateClickedCard(a Actor, cmd Command, c *models.Case, t *models.Transition) error {
+	if cmd.ResponseCode == "" {
+		return nil
+	}
+	o := s.outbox(c)
+	status := "已处理：" + a.Name + " " + actionLabel(cmd.Action)
+	o.add(models.ChannelWeComCardUpdate, cmd.ResponseCode, a.ID,
+		bot.Message{Card: &bot.Card{Title: status, CaseNumber: c.Number, Status: status}})
+	t.Outbox = append(t.Outbox, o.rows...)
+	return o.err
+}
+
+// actionLabel names an action for a card's status line.
+func actionLabel(action string) string {
+	labels := map[string]string{ActAccept: "接单", ActApprove: "批准", ActReject: "驳回", ActConfirm: "确认效果"}
+	if l, ok := labels[action]; ok {
+		return l
+	}
+	return action
+}

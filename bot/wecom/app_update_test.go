@@ -60,3 +60,17 @@ func TestAppSendMessageResult(t *testing.T) {
 		t.Fatalf("text SendMessage = %+v, %v", got, err)
 	}
 }
+
+func TestCardUpdaterSendsForEveryone(t *testing.T) {
+	f := &fakeQY{}
+	u := NewCardUpdater(newTestSender(t, f))
+	if err := u.Send(context.Background(), "RC-9", bot.Message{Card: &bot.Card{CaseNumber: "TS1", Status: "已处理：李四 接单"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.calls) != 1 || f.calls[0].Body["response_code"] != "RC-9" || f.calls[0].Body["atall"] != float64(1) {
+		t.Fatalf("calls %+v", f.calls)
+	}
+	if err := u.Send(context.Background(), "RC-9", bot.Message{Text: "x"}); !errors.Is(err, bot.ErrPermanent) {
+		t.Fatalf("text-only update: %v", err)
+	}
+}

@@ -59,14 +59,14 @@ func (r residentDesk) Handle(ctx context.Context, u bot.Update) (bot.Reply, erro
 // staffSenders adds the staff platforms' senders; without credentials a
 // channel goes to the sink so nothing fails for want of a platform.
 func (a *App) staffSenders(s map[string]bot.Sender, sink bot.Sender) error {
-	s[models.ChannelWeComApp], s[models.ChannelDingTalkSession] = sink, sink
+	s[models.ChannelWeComApp], s[models.ChannelDingTalkSession], s[models.ChannelWeComCardUpdate] = sink, sink, sink
 	if w := a.cfg.WeCom; w.Secret != "" {
 		app, err := wecom.NewAppSender(wecom.AppSenderConfig{CorpID: w.CorpID, AgentID: w.AgentID, Secret: w.Secret, BaseURL: w.APIBase},
 			wechat.NewRedisCache(a.rdb, keyPrefix), wecom.WithAppHTTPClient(&http.Client{Timeout: 10 * time.Second}), wecom.WithAppLogger(a.log))
 		if err != nil {
 			return fmt.Errorf("wecom.secret: %w", err)
 		}
-		s[models.ChannelWeComApp] = app
+		s[models.ChannelWeComApp], s[models.ChannelWeComCardUpdate] = app, wecom.NewCardUpdater(app)
 	}
 	if a.cfg.DingTalk.AppSecret != "" && (a.embedded == nil || !a.embedded.demoDingTalk) {
 		session, err := dingtalk.NewSessionSender([]string{strings.TrimRight(a.cfg.DingTalk.APIBase, "/") + "/robot/sendBySession"})
