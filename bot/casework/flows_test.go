@@ -260,3 +260,19 @@ func TestWeComCardClickUpdatesTheCardForEveryone(t *testing.T) {
 		t.Fatalf("card updates after repeat: %d", n)
 	}
 }
+
+func TestFlagPhoneCallTellsTheHotline(t *testing.T) {
+	e := newEnv(t)
+	c := e.file("supply", false, "o-silent")
+	if err := e.svc.FlagPhoneCall(context.Background(), c.ID, "超过48小时未互动"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.events(c, EventPhoneCall)); n != 1 {
+		t.Fatalf("phone events %d", n)
+	}
+	rows := rowsTo(e.outbox(c), "hotline")
+	if len(rows) != 1 || !strings.Contains(rows[0].msg.Text, c.Number) || !strings.Contains(rows[0].msg.Text, "电话联系") {
+		t.Fatalf("hotline rows %+v", rows)
+	}
+	e.mustStatus(c, models.StatusAssigned)
+}

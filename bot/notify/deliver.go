@@ -39,6 +39,7 @@ type Deliverer struct {
 	logger   *slog.Logger
 	sched    Scheduler
 	observe  func(channel string, ok bool)
+	onFailed func(ctx context.Context, row *models.Outbox, err error)
 	lease    time.Duration
 	budget   int
 	backoff  []time.Duration
@@ -48,6 +49,12 @@ type Deliverer struct {
 
 // DelivererOption configures a Deliverer.
 type DelivererOption func(*Deliverer)
+
+// WithOnFailed is called once when a row fails for good (permanent error
+// or retry budget spent), e.g. to flag a resident for a phone call.
+func WithOnFailed(f func(ctx context.Context, row *models.Outbox, err error)) DelivererOption {
+	return func(d *Deliverer) { d.onFailed = f }
+}
 
 // WithScheduler arms the next attempt after a retry or a rate-limit
 // reschedule (normally the *Enqueuer). Without it the Reconciler picks the

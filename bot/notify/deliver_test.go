@@ -72,7 +72,14 @@ func runOutcome(t *testing.T, tt outcomeCase) {
 	db := MustStore(t, clock)
 	srv, robot := newFakeWeCom(t, tt.replies...)
 	sched, obs := newFakeScheduler(), &observed{}
-	opts := []DelivererOption{WithScheduler(sched), WithObserver(obs.observe)}
+	failed := 0
+	onFailed := func(_ context.Context, row *models.Outbox, err error) {
+		if row == nil || err == nil {
+			t.Error("onFailed without row or error")
+		}
+		failed++
+	}
+	opts := []DelivererOption{WithScheduler(sched), WithObserver(obs.observe), WithOnFailed(onFailed)}
 	if tt.budget > 0 {
 		opts = append(opts, WithBudget(tt.budget))
 	}
@@ -103,6 +110,9 @@ func runOutcome(t *testing.T, tt outcomeCase) {
 	}
 	if obs.ok+obs.ko != len(tt.attempts) || (obs.ok == 1) != (tt.status == models.OutboxSent) {
 		t.Errorf("observer ok=%d ko=%d", obs.ok, obs.ko)
+	}
+	if wantFailed := map[bool]int{true: 1, false: 0}[tt.status == models.OutboxFailed]; failed != wantFailed {
+		t.Errorf("onFailed called %d times, want %d", failed, wantFailed)
 	}
 }
 

@@ -60,6 +60,8 @@ func (d *Deliverer) record(ctx context.Context, row *models.Outbox, sendErr erro
 	d.logOutcome(row, a, retryAt)
 	if retryAt != nil {
 		d.arm(ctx, row.ID, *retryAt)
+	} else if !a.OK && d.onFailed != nil {
+		d.onFailed(context.WithoutCancel(ctx), row, sendErr)
 	}
 	return nil
 }

@@ -31,6 +31,9 @@ type SenderConfig struct {
 // with InstallHTTPClient bounds each call.
 type CSSender struct {
 	mgr      *message.Manager
+	tmpl     *message.Template
+	tmplID   string // template message used outside the 48-hour window
+	tmplKey  string // the template's data field that carries the text
 	cache    cache.Cache
 	tokenKey string
 	log      *slog.Logger
@@ -40,6 +43,14 @@ var _ bot.Sender = (*CSSender)(nil)
 
 // SenderOption configures a CSSender.
 type SenderOption func(*CSSender)
+
+// WithTemplate makes messages that WeChat refuses because the resident has
+// been silent for 48 hours (45015) go out as the template message
+// templateID instead, with the text in its data field key (e.g. "first",
+// "thing1": whatever the chosen template names it).
+func WithTemplate(templateID, key string) SenderOption {
+	return func(s *CSSender) { s.tmplID, s.tmplKey = templateID, key }
+}
 
 // WithLogger sets the logger (default: discard).
 func WithLogger(l *slog.Logger) SenderOption {
@@ -61,6 +72,7 @@ func NewCSSender(cfg SenderConfig, c cache.Cache, opts ...SenderOption) (*CSSend
 	})
 	s := &CSSender{
 		mgr:   oa.GetCustomerMessageManager(), // built once: the SDK's lazy getter is not goroutine-safe
+		tmpl:  oa.GetTemplate(),
 		cache: c,
 		// The key silenceper's StableAccessToken stores the token under.
 		tokenKey: fmt.Sprintf("%s_stable_access_token_%s", credential.CacheKeyOfficialAccountPrefix, cfg.AppID),
@@ -97,6 +109,19 @@ func (s *CSSender) Send(ctx context.Context, target string, msg bot.Message) err
 		err = s.mgr.Send(message.NewCustomerTextMessage(target, text))
 	}
 	if err != nil {
+		err = classify(err)
+	}
+	if errors.Is(err, ErrOutsideWindow) && s.tmplID != "" {
+		return s.sendTemplate(target, text)
+	}
+	return err
+}
+
+// sendTemplate sends text as the configured template message.
+func (s *CSSender) sendTemplate(target, text string) error {
+	_, err := s.tmpl.Send(&message.TemplateMessage{ToUser: target, TemplateID: s.tmplID,
+		Data: map[string]*message.TemplateDataItem{s.tmplKey: {Value: text}}})
+	if err != nil {
 		return classify(err)
 	}
 	return nil
@@ -106,6 +131,10 @@ func (s *CSSender) Send(ctx context.Context, target string, msg bot.Message) err
 func isTokenRejected(code int) bool {
 	return code == 40001 || code == 40014 || code == 42001
 }
+
+// ErrOutsideWindow means WeChat refused a customer-service message because
+// the resident has not written for 48 hours (errcode 45015).
+var ErrOutsideWindow = errors.New("wechat: outside the 48-hour customer-service window")
 
 var (
 	errcodeRE     = regexp.MustCompile(`errcode=(-?\d+)`)
@@ -130,7 +159,9 @@ func classify(err error) error {
 	code := errcode(err)
 	base := fmt.Errorf("wechat send: %s", accessTokenRE.ReplaceAllString(err.Error(), "access_token=REDACTED"))
 	switch code {
-	case 45015, 43004, 40003: // outside the 48 h window / not following / invalid OpenID
+	case 45015: // the resident has not written for 48 hours
+		return fmt.Errorf("%w: %w: %w", base, ErrOutsideWindow, bot.ErrPermanent)
+	case 43004, 40003: // not following / invalid OpenID
 		return fmt.Errorf("%w: %w", base, bot.ErrPermanent)
 	case 45009, 45047: // API quota / customer-service message quota
 		return &bot.RetryAfterError{After: time.Minute, Err: base}

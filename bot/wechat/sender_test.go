@@ -23,6 +23,7 @@ type fakeWeChat struct {
 	mu         sync.Mutex
 	tokenCalls int
 	sends      []sentMessage
+	templates  []string
 	reply      func(token string) (status int, body string)
 }
 
@@ -50,6 +51,17 @@ func (f *fakeWeChat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.tokenCalls++
 		fmt.Fprintf(w, `{"access_token":"tok-%d","expires_in":7200}`, f.tokenCalls)
+	case "/cgi-bin/message/template/send":
+		var m struct {
+			ToUser     string `json:"touser"`
+			TemplateID string `json:"template_id"`
+			Data       map[string]struct {
+				Value string `json:"value"`
+			} `json:"data"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		f.templates = append(f.templates, m.ToUser+"|"+m.TemplateID+"|"+m.Data["first"].Value)
+		fmt.Fprint(w, `{"errcode":0,"errmsg":"ok","msgid":1}`)
 	case "/cgi-bin/message/custom/send":
 		m := sentMessage{Token: r.URL.Query().Get("access_token")}
 		_ = json.NewDecoder(r.Body).Decode(&m)
@@ -266,5 +278,22 @@ func TestQuietSDKLogs(t *testing.T) {
 	QuietSDKLogs()
 	if logrus.GetLevel() != logrus.WarnLevel {
 		t.Fatalf("level = %v", logrus.GetLevel())
+	}
+}
+
+func TestCSSenderFallsBackToTemplateOutsideWindow(t *testing.T) {
+	s, fake := newTestSender(t, errReply(45015))
+	err := s.Send(context.Background(), "o-1", bot.Message{Text: "您的投诉已处理"})
+	if !errors.Is(err, ErrOutsideWindow) || !errors.Is(err, bot.ErrPermanent) {
+		t.Fatalf("without a template: %v", err)
+	}
+	WithTemplate("TPL-1", "first")(s)
+	if err := s.Send(context.Background(), "o-1", bot.Message{Text: "您的投诉已处理"}); err != nil {
+		t.Fatal(err)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.templates) != 1 || fake.templates[0] != "o-1|TPL-1|您的投诉已处理" {
+		t.Fatalf("templates %q", fake.templates)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"tapline/bot"
+	"tapline/bot/casework"
 	"tapline/bot/metrics"
 	"tapline/bot/notify"
 	"tapline/bot/policy"
@@ -35,6 +36,7 @@ type App struct {
 	client   *asynq.Client
 	embedded *embedded
 	handler  http.Handler
+	work     *casework.Service
 	closers  []func()
 }
 

@@ -33,7 +33,7 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	svc := intake.New(a.policy, a.db, a.enq, a.clock, a.log,
 		intake.WithMetrics(a.metrics), intake.WithPublicURL(a.cfg.PublicURL))
-	work := casework.New(a.policy, a.db, a.db, a.enq, a.clock, a.log,
+	a.work = casework.New(a.policy, a.db, a.db, a.enq, a.clock, a.log,
 		casework.WithResidentChannel(a.residentChannel()), casework.WithPublicURL(a.cfg.PublicURL))
 	engine := dialog.New(a.policy, texts, redisstore.NewDialogStore(a.rdb, keyPrefix), svc, svc, a.db, a.clock,
 		dialog.WithLogger(a.log))
@@ -44,7 +44,7 @@ func (a *App) wire(ctx context.Context) error {
 	poster := notify.NewPoster(a.db, a.enq)
 	deps := handlers.Deps{
 		Logger: a.log, Metrics: a.metrics, Clock: a.clock, AdminToken: a.cfg.AdminToken,
-		WeChat: verifier, Dialog: residentDesk{work: work, intake: engine}, Staff: work, Poster: poster,
+		WeChat: verifier, Dialog: residentDesk{work: a.work, intake: engine}, Staff: a.work, Poster: poster,
 		Dedupe:   redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute),
 		Notifier: intake.NewResidentNotifier(poster, a.residentChannel()),
 		Inbound:  a.db, Cases: a.db, Outbox: a.db,
@@ -99,8 +99,12 @@ func (a *App) senders() (map[string]bot.Sender, error) {
 		return nil, err
 	}
 	if a.cfg.WeChat.AppSecret != "" {
+		opts := []wechat.SenderOption{wechat.WithLogger(a.log)}
+		if a.cfg.WeChat.TemplateID != "" {
+			opts = append(opts, wechat.WithTemplate(a.cfg.WeChat.TemplateID, a.cfg.WeChat.TemplateField))
+		}
 		cs, err := wechat.NewCSSender(wechat.SenderConfig{AppID: a.cfg.WeChat.AppID, AppSecret: a.cfg.WeChat.AppSecret},
-			wechat.NewRedisCache(a.rdb, keyPrefix), wechat.WithLogger(a.log))
+			wechat.NewRedisCache(a.rdb, keyPrefix), opts...)
 		if err != nil {
 			return nil, fmt.Errorf("wechat.app_secret: %w", err)
 		}

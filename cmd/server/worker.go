@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hibiken/asynq"
 
 	"tapline/bot/notify"
+	"tapline/bot/wechat"
+	"tapline/models"
 )
 
 // startWorker runs the asynq server delivering the outbox, and the
@@ -19,7 +22,7 @@ func (a *App) startWorker(ctx context.Context) (func(), error) {
 	}
 	limiter := notify.NewRedisLimiter(a.rdb, keyPrefix+"ratelimit:")
 	d := notify.NewDeliverer(a.db, senders, limiter, a.clock, a.log,
-		notify.WithScheduler(a.enq), notify.WithObserver(a.metrics.Delivery))
+		notify.WithScheduler(a.enq), notify.WithObserver(a.metrics.Delivery), notify.WithOnFailed(a.undeliverable))
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(notify.TypeDeliver, d.HandleDeliver)
 	srv := asynq.NewServer(a.asynqOpt, notify.ServerConfig(a.log))
@@ -31,4 +34,20 @@ func (a *App) startWorker(ctx context.Context) (func(), error) {
 	go rec.Run(rctx) // first pass at once: re-arms rows left by a restart
 
 	return func() { cancel(); srv.Shutdown() }, nil
+}
+
+// undeliverable asks the hotline to phone a resident whom a case message
+// could not reach through WeChat (outside the 48-hour window with no
+// template, unfollowed, refused).
+func (a *App) undeliverable(ctx context.Context, row *models.Outbox, err error) {
+	if row.Channel != models.ChannelWeChatCS || row.CaseID == 0 {
+		return
+	}
+	why := "微信消息发送失败"
+	if errors.Is(err, wechat.ErrOutsideWindow) {
+		why = "居民超过48小时未与公众号互动"
+	}
+	if ferr := a.work.FlagPhoneCall(ctx, row.CaseID, why); ferr != nil {
+		a.log.Error("phone-call flag not recorded", "case_id", row.CaseID, "err", ferr)
+	}
 }

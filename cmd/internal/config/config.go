@@ -49,6 +49,8 @@ type WeChat struct {
 	EncodingAESKey string        `yaml:"encoding_aes_key"`
 	APIBase        string        `yaml:"api_base"`
 	Window         time.Duration `yaml:"timestamp_window"`
+	TemplateID     string        `yaml:"template_id"`
+	TemplateField  string        `yaml:"template_field"`
 }
 
 // WeCom configures the self-built WeCom app used by staff.
@@ -85,7 +87,7 @@ func Defaults() Config {
 		DialogFile: "configs/dialog.yaml",
 		Role:       RoleAll,
 		LogLevel:   "info",
-		WeChat:     WeChat{APIBase: "https://api.weixin.qq.com", Window: 5 * time.Minute},
+		WeChat:     WeChat{APIBase: "https://api.weixin.qq.com", Window: 5 * time.Minute, TemplateField: "first"},
 		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
 		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com", OpenAPIBase: "https://api.dingtalk.com"},
 	}

@@ -62,6 +62,10 @@ func (c *Config) validateWeChat() error {
 		return fmt.Errorf("wechat.app_id: required with wechat.app_secret")
 	case !c.Embedded() && w.Token == "":
 		return fmt.Errorf("wechat.token: required with real services (the webhook fails closed without it)")
+	case w.TemplateID != "" && w.AppSecret == "":
+		return fmt.Errorf("wechat.template_id: needs wechat.app_secret (template messages are sent through the API)")
+	case w.TemplateID != "" && w.TemplateField == "":
+		return fmt.Errorf("wechat.template_field: required with wechat.template_id")
 	case w.Window <= 0:
 		return fmt.Errorf("wechat.timestamp_window: must be positive")
 	}
