@@ -95,11 +95,11 @@ func (r *Robot) Send(ctx context.Context, target string, msg bot.Message) error 
 	}
 	body, err := RobotPayload(msg)
 	if err != nil {
-		return fmt.Errorf("dingtalk robot token=%s: %w", maskToken(token), err)
+		return fmt.Errorf("dingtalk robot token=%s: %w", bot.Mask(token), err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.sendURL(token, secret), bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("dingtalk robot token=%s: build request: %w", maskToken(token), bot.ErrPermanent)
+		return fmt.Errorf("dingtalk robot token=%s: build request: %w", bot.Mask(token), bot.ErrPermanent)
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	resp, err := r.client.Do(req)
@@ -109,7 +109,7 @@ func (r *Robot) Send(ctx context.Context, target string, msg bot.Message) error 
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return &APIError{Status: resp.StatusCode, Token: maskToken(token), Msg: "read body: " + err.Error()}
+		return &bot.APIError{Op: "dingtalk robot token=" + bot.Mask(token), Status: resp.StatusCode, Msg: "read body: " + err.Error()}
 	}
 	return r.classify(token, secret, resp.StatusCode, data)
 }
@@ -129,7 +129,7 @@ func (r *Robot) sendURL(token, secret string) string {
 // classify turns the HTTP status and the JSON answer into nil or an error
 // of the right kind. An HTTP 200 alone is never trusted.
 func (r *Robot) classify(token, secret string, status int, data []byte) error {
-	e := &APIError{Status: status, Token: maskToken(token)}
+	e := &bot.APIError{Op: "dingtalk robot token=" + bot.Mask(token), Status: status}
 	switch {
 	case status == http.StatusTooManyRequests:
 		e.Msg = "too many requests"
@@ -162,33 +162,6 @@ func (r *Robot) classify(token, secret string, status int, data []byte) error {
 	return e
 }
 
-// APIError is a failed robot call: the HTTP status, DingTalk's errcode and
-// errmsg, and the masked token. It unwraps to bot.ErrPermanent when
-// retrying cannot help.
-type APIError struct {
-	Status    int    // HTTP status
-	Code      int    // DingTalk errcode, 0 if none
-	Msg       string // errmsg or a description
-	Token     string // masked access token
-	Permanent bool
-}
-
-// Error implements error.
-func (e *APIError) Error() string {
-	return fmt.Sprintf("dingtalk robot token=%s: http %d errcode %d: %s", e.Token, e.Status, e.Code, e.Msg)
-}
-
-// Unwrap returns bot.ErrPermanent for permanent failures.
-func (e *APIError) Unwrap() error {
-	if e.Permanent {
-		return bot.ErrPermanent
-	}
-	return nil
-}
-
-// HTTPStatus returns the HTTP status of the answer, for the attempt log.
-func (e *APIError) HTTPStatus() int { return e.Status }
-
 // transportError drops the URL (token, signature) from a client error and
 // keeps the cause, so timeouts stay recognisable and retryable.
 func transportError(token string, err error) error {
@@ -196,21 +169,12 @@ func transportError(token string, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return fmt.Errorf("dingtalk robot token=%s: post: %w", maskToken(token), err)
-}
-
-// maskToken keeps the first four characters of a token.
-func maskToken(token string) string {
-	r := []rune(token)
-	if len(r) <= 4 {
-		return "****"
-	}
-	return string(r[:4]) + "****"
+	return fmt.Errorf("dingtalk robot token=%s: post: %w", bot.Mask(token), err)
 }
 
 // scrub removes credentials from a platform message and bounds its length.
 func scrub(msg, token, secret string) string {
-	msg = strings.ReplaceAll(msg, token, maskToken(token))
+	msg = strings.ReplaceAll(msg, token, bot.Mask(token))
 	if secret != "" {
 		msg = strings.ReplaceAll(msg, secret, "****")
 	}

@@ -128,7 +128,7 @@ func sessionBody(r rendered) map[string]any {
 
 // classifySession turns the webhook's answer into nil or an error.
 func classifySession(status int, data []byte, session string, wait time.Duration) error {
-	e := &SessionError{Status: status, Session: session}
+	e := &bot.APIError{Op: "dingtalk session " + session, Status: status}
 	switch {
 	case status == http.StatusTooManyRequests:
 		e.Msg = "too many requests"
@@ -161,37 +161,11 @@ func classifySession(status int, data []byte, session string, wait time.Duration
 	return e
 }
 
-// SessionError is a failed session-webhook reply. It unwraps to
-// bot.ErrPermanent when retrying cannot help.
-type SessionError struct {
-	Status    int    // HTTP status
-	Code      int    // DingTalk errcode, 0 if none
-	Msg       string // errmsg or a description
-	Session   string // masked session token
-	Permanent bool
-}
-
-// Error implements error.
-func (e *SessionError) Error() string {
-	return fmt.Sprintf("dingtalk session %s: http %d errcode %d: %s", e.Session, e.Status, e.Code, e.Msg)
-}
-
-// Unwrap returns bot.ErrPermanent for permanent failures.
-func (e *SessionError) Unwrap() error {
-	if e.Permanent {
-		return bot.ErrPermanent
-	}
-	return nil
-}
-
-// HTTPStatus returns the HTTP status of the answer, for the attempt log.
-func (e *SessionError) HTTPStatus() int { return e.Status }
-
 // maskSession keeps the first characters of the session parameter only.
 func maskSession(target string) string {
 	u, err := url.Parse(target)
 	if err != nil {
 		return "session=****"
 	}
-	return "session=" + maskToken(u.Query().Get("session"))
+	return "session=" + bot.Mask(u.Query().Get("session"))
 }

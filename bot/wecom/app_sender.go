@@ -119,33 +119,6 @@ type apiAnswer struct {
 	ResponseCode string `json:"response_code"`
 }
 
-// AppAPIError is a failed app API call: the operation, HTTP status and
-// WeCom's errcode and errmsg (tokens and secrets removed). It unwraps to
-// bot.ErrPermanent when retrying cannot help.
-type AppAPIError struct {
-	Op        string // "gettoken", "message/send", "message/update_template_card"
-	Status    int
-	Code      int
-	Msg       string
-	Permanent bool
-}
-
-// Error implements error.
-func (e *AppAPIError) Error() string {
-	return fmt.Sprintf("wecom app %s: http %d errcode %d: %s", e.Op, e.Status, e.Code, e.Msg)
-}
-
-// Unwrap returns bot.ErrPermanent for permanent failures.
-func (e *AppAPIError) Unwrap() error {
-	if e.Permanent {
-		return bot.ErrPermanent
-	}
-	return nil
-}
-
-// HTTPStatus returns the HTTP status of the answer, for the attempt log.
-func (e *AppAPIError) HTTPStatus() int { return e.Status }
-
 // call POSTs body to path with the access token. A rejected token
 // (40001/40014/42001; PLATFORMS.md §4.2) is dropped from the cache and the
 // call retried once with a fresh one.
@@ -192,7 +165,7 @@ func (s *AppSender) token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if ans.AccessToken == "" {
-		return "", &AppAPIError{Op: "gettoken", Status: http.StatusOK, Msg: "answer without access_token"}
+		return "", &bot.APIError{Op: "wecom app gettoken", Status: http.StatusOK, Msg: "answer without access_token"}
 	}
 	ttl := time.Duration(ans.ExpiresIn)*time.Second - 10*time.Minute // refresh well before expiry
 	if ttl < time.Minute {
@@ -212,12 +185,12 @@ func (s *AppSender) dropToken() {
 }
 
 // do performs one request and decodes the answer. HTTP failures become
-// *AppAPIError (or *bot.RetryAfterError for 429); secret is scrubbed from
+// *bot.APIError (or *bot.RetryAfterError for 429); secret is scrubbed from
 // every message.
 func (s *AppSender) do(ctx context.Context, op, method, u string, body []byte, secret string) (*apiAnswer, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
-		return nil, &AppAPIError{Op: op, Msg: "build request", Permanent: true}
+		return nil, &bot.APIError{Op: "wecom app " + op, Msg: "build request", Permanent: true}
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
@@ -232,7 +205,7 @@ func (s *AppSender) do(ctx context.Context, op, method, u string, body []byte, s
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrBody))
-	e := &AppAPIError{Op: op, Status: resp.StatusCode}
+	e := &bot.APIError{Op: "wecom app " + op, Status: resp.StatusCode}
 	if err != nil {
 		e.Msg = "read body: " + err.Error()
 		return nil, e
@@ -251,7 +224,7 @@ func (s *AppSender) do(ctx context.Context, op, method, u string, body []byte, s
 
 // statusError classifies a non-2xx HTTP status (WeCom answers 200 even for
 // errors, so these come from proxies and outages); nil for 2xx.
-func (s *AppSender) statusError(e *AppAPIError) error {
+func (s *AppSender) statusError(e *bot.APIError) error {
 	switch {
 	case e.Status == http.StatusTooManyRequests:
 		e.Msg = "too many requests"
@@ -273,7 +246,7 @@ func (s *AppSender) classify(op string, status int, ans *apiAnswer, secret strin
 	if code == 0 {
 		return nil
 	}
-	e := &AppAPIError{Op: op, Status: status, Code: code, Msg: scrub(ans.ErrMsg, secret)}
+	e := &bot.APIError{Op: "wecom app " + op, Status: status, Code: code, Msg: scrub(ans.ErrMsg, secret)}
 	switch code {
 	case 45009, 45033: // api freq out of limit; max concurrent call limit
 		return &bot.RetryAfterError{After: s.wait, Err: e}

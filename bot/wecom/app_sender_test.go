@@ -206,7 +206,7 @@ func TestAppSendTokenRetry(t *testing.T) {
 	}
 	f := &fakeQY{script: []func(http.ResponseWriter){errcode(42001, "expired"), errcode(42001, "expired")}}
 	err := newTestSender(t, f).Send(context.Background(), "zhangsan", bot.Message{Text: "x"})
-	var ae *AppAPIError
+	var ae *bot.APIError
 	if !errors.As(err, &ae) || ae.Code != 42001 || errors.Is(err, bot.ErrPermanent) || len(f.calls) != 2 {
 		t.Fatalf("twice rejected: %v, %d calls", err, len(f.calls))
 	}

@@ -90,12 +90,12 @@ func (r *Robot) Send(ctx context.Context, target string, msg bot.Message) error 
 	}
 	body, err := RobotPayload(msg)
 	if err != nil {
-		return fmt.Errorf("wecom robot key=%s: %w", maskKey(target), err)
+		return fmt.Errorf("wecom robot key=%s: %w", bot.Mask(target), err)
 	}
 	u := r.base + "/cgi-bin/webhook/send?key=" + url.QueryEscape(target)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("wecom robot key=%s: build request: %w", maskKey(target), bot.ErrPermanent)
+		return fmt.Errorf("wecom robot key=%s: build request: %w", bot.Mask(target), bot.ErrPermanent)
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	resp, err := r.client.Do(req)
@@ -105,7 +105,7 @@ func (r *Robot) Send(ctx context.Context, target string, msg bot.Message) error 
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrBody))
 	if err != nil {
-		return &APIError{Status: resp.StatusCode, Key: maskKey(target), Msg: "read body: " + err.Error()}
+		return &bot.APIError{Op: "wecom robot key=" + bot.Mask(target), Status: resp.StatusCode, Msg: "read body: " + err.Error()}
 	}
 	return r.classify(target, resp.StatusCode, data)
 }
@@ -113,7 +113,7 @@ func (r *Robot) Send(ctx context.Context, target string, msg bot.Message) error 
 // classify turns the HTTP status and the JSON answer into nil or an error
 // of the right kind. An HTTP 200 alone is never trusted.
 func (r *Robot) classify(key string, status int, data []byte) error {
-	e := &APIError{Status: status, Key: maskKey(key)}
+	e := &bot.APIError{Op: "wecom robot key=" + bot.Mask(key), Status: status}
 	switch {
 	case status == http.StatusTooManyRequests:
 		e.Msg = "too many requests"
@@ -146,33 +146,6 @@ func (r *Robot) classify(key string, status int, data []byte) error {
 	return e
 }
 
-// APIError is a failed robot call: the HTTP status, WeCom's errcode and
-// errmsg, and the masked key. It unwraps to bot.ErrPermanent when retrying
-// cannot help.
-type APIError struct {
-	Status    int    // HTTP status
-	Code      int    // WeCom errcode, 0 if none
-	Msg       string // errmsg or a description
-	Key       string // masked robot key
-	Permanent bool
-}
-
-// Error implements error.
-func (e *APIError) Error() string {
-	return fmt.Sprintf("wecom robot key=%s: http %d errcode %d: %s", e.Key, e.Status, e.Code, e.Msg)
-}
-
-// Unwrap returns bot.ErrPermanent for permanent failures.
-func (e *APIError) Unwrap() error {
-	if e.Permanent {
-		return bot.ErrPermanent
-	}
-	return nil
-}
-
-// HTTPStatus returns the HTTP status of the answer, for the attempt log.
-func (e *APIError) HTTPStatus() int { return e.Status }
-
 // transportError drops the URL (which holds the key) from a client error and
 // keeps the cause, so timeouts stay recognisable and retryable.
 func transportError(key string, err error) error {
@@ -180,21 +153,12 @@ func transportError(key string, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return fmt.Errorf("wecom robot key=%s: post: %w", maskKey(key), err)
-}
-
-// maskKey keeps the first four characters of a key.
-func maskKey(key string) string {
-	r := []rune(key)
-	if len(r) <= 4 {
-		return "****"
-	}
-	return string(r[:4]) + "****"
+	return fmt.Errorf("wecom robot key=%s: post: %w", bot.Mask(key), err)
 }
 
 // scrub removes the key from a platform message and bounds its length.
 func scrub(msg, key string) string {
-	msg = strings.ReplaceAll(msg, key, maskKey(key))
+	msg = strings.ReplaceAll(msg, key, bot.Mask(key))
 	if r := []rune(msg); len(r) > 200 {
 		msg = string(r[:200]) + "…"
 	}
