@@ -55,7 +55,11 @@ func sortKeywords(ks []keyword) []keyword {
 }
 
 var (
-	numberRe  = regexp.MustCompile(`(?i)TS\d{8}-\d{3,6}`)
+	numberRe = regexp.MustCompile(`(?i)TS\d{8}-\d{3,6}`)
+	keyNumRe = regexp.MustCompile(`(?i)^TS\d{8}-\d{3,6}$`) // a button key holds the whole number
+	// leadNumRe is a case number at the start: anchored, so that testing
+	// each of many mentions does not scan the whole message (FuzzParse).
+	leadNumRe = regexp.MustCompile(`(?i)^TS\d{8}-\d{3,6}`)
 	versionRe = regexp.MustCompile(`(?i)(?:^|[\s,:，：])(?:v(\d+)|第(\d+)版)(?:$|[\s,:，：。])`)
 	spaceRe   = regexp.MustCompile(`\s+`)
 )
@@ -83,7 +87,7 @@ func Normalize(s string) string {
 func Parse(text string) Command {
 	s := stripMention(Normalize(text))
 	var cmd Command
-	if loc := numberRe.FindStringIndex(s); loc != nil && loc[0] == 0 { // "TS… 接单"
+	if loc := leadNumRe.FindStringIndex(s); loc != nil { // "TS… 接单"
 		cmd.Number = strings.ToUpper(s[:loc[1]])
 		s = strings.TrimLeft(s[loc[1]:], separators)
 	}
@@ -106,11 +110,12 @@ func Parse(text string) Command {
 	return cmd
 }
 
-// matchKeyword finds the command word s starts with.
+// matchKeyword finds the command word s starts with (ASCII words in any
+// case). Only the prefix is compared: lower-casing all of s here made
+// stripMention quadratic in the message length (found by FuzzParse).
 func matchKeyword(s string) (keyword, bool) {
-	lower := strings.ToLower(s)
 	for _, k := range keywords {
-		if strings.HasPrefix(lower, k.word) {
+		if len(s) >= len(k.word) && strings.EqualFold(s[:len(k.word)], k.word) {
 			return k, true
 		}
 	}
@@ -142,8 +147,8 @@ func startsCommand(s string) bool {
 	if _, ok := matchKeyword(s); ok {
 		return true
 	}
-	loc := numberRe.FindStringIndex(s)
-	if loc == nil || loc[0] != 0 {
+	loc := leadNumRe.FindStringIndex(s)
+	if loc == nil {
 		return false
 	}
 	_, ok := matchKeyword(strings.TrimLeft(s[loc[1]:], separators))
@@ -189,7 +194,7 @@ func ParseKey(key string) Command {
 	if _, ok := table[parts[0]]; !ok && parts[0] != ActDetails {
 		return Command{}
 	}
-	if !numberRe.MatchString(parts[1]) {
+	if !keyNumRe.MatchString(parts[1]) { // not numberRe: "xxTS…yy" is no number
 		return Command{}
 	}
 	cmd := Command{Action: parts[0], Number: strings.ToUpper(parts[1]), Button: true}

@@ -1,6 +1,9 @@
 package casework
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParse(t *testing.T) {
 	const n = "TS20261127-0001"
@@ -76,6 +79,9 @@ func TestParseKey(t *testing.T) {
 		{"launch:" + n, Command{}},
 		{"accept:nonsense", Command{}},
 		{"accept", Command{}},
+		// found by FuzzParseKey: the number must be the whole part
+		{"accept:xxTS20261127-0001yy", Command{}},
+		{"accept:" + n + "9999", Command{}},
 	}
 	for _, tc := range cases {
 		if got := ParseKey(tc.key); got != tc.want {
@@ -84,5 +90,30 @@ func TestParseKey(t *testing.T) {
 	}
 	if got := ParseKey(Key(ActApprove, n, 4)); got.Version != 4 || got.Action != ActApprove {
 		t.Fatalf("Key/ParseKey round trip: %+v", got)
+	}
+}
+
+// TestParseLongMessages holds what FuzzParse found: every mention used to
+// lower-case or scan the rest of the message, so a long message starting
+// with "@" took minutes (Parse was quadratic in its length). These inputs
+// parse in milliseconds now; the old code would not finish within the
+// test timeout.
+func TestParseLongMessages(t *testing.T) {
+	const n = "TS20261127-0001"
+	cases := []struct {
+		name, in string
+		want     Command
+	}{
+		{"many mentions", strings.Repeat("@ ", 100000) + "接单 " + n, Command{Action: ActAccept, Number: n}},
+		{"long mention", "@" + strings.Repeat("A", 100000) + " 接单 " + n, Command{Action: ActAccept, Number: n}},
+		{"long Han mention", "@" + strings.Repeat("水", 100000), Command{}},
+		{"many numbered mentions", strings.Repeat("@"+n+" ", 20000) + "查 " + n, Command{Action: ActDetails, Number: n}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Parse(tc.in); got != tc.want {
+				t.Fatalf("Parse = %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }

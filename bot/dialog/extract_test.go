@@ -111,6 +111,7 @@ func TestParseAddress(t *testing.T) {
 		{"3栋", "", false},
 		{"在哪里？", "", false},
 		{"张三", "", false},
+		{"幸福路\x0012号\x1b[31m", "幸福路12号[31m", true}, // FuzzAnswers: control characters dropped
 	}
 	for _, tt := range tests {
 		got, ok := parseAddress(tt.in)
@@ -141,6 +142,9 @@ func TestParseName(t *testing.T) {
 		{"不想说", "", false},
 		{"为什么要名字？", "", false},
 		{"", "", false},
+		// found by FuzzAnswers: control characters were kept as a name
+		{"\x00", "", false},
+		{"张\x00三\x07", "张三", true},
 	}
 	for _, tt := range tests {
 		got, ok := parseName(tt.in)

@@ -7,7 +7,8 @@ import (
 
 // normalize folds full-width digits, letters, space and the few ASCII
 // symbols residents type in full width (＋－＃：（）) to half width, drops
-// zero-width characters and trims. Chinese punctuation （，。？！） is kept.
+// zero-width and control characters (line breaks aside) and trims.
+// Chinese punctuation （，。？！） is kept.
 func normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -20,6 +21,9 @@ func normalize(s string) string {
 		case r == '\u3000' || r == '\u00a0' || r == '\t':
 			b.WriteByte(' ')
 		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff':
+		case unicode.IsControl(r) && r != '\n' && r != '\r':
+			// NUL, BEL, ESC …: never part of an answer, and NUL is
+			// blankRune inside mine (found by FuzzAnswers and FuzzStep).
 		case r == '—' || r == '–' || r == '−':
 			b.WriteByte('-')
 		default:

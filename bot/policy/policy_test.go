@@ -57,6 +57,11 @@ func TestInvalidPolicies(t *testing.T) {
 		{"bad role", "role: leader}", "role: boss}", `is not one of crew, head, leader, gm`},
 		{"uncovered dept", "[construction, supply, quality]", "[construction, supply]", `no leader in charge covers department "quality"`},
 		{"bad criterion", "  legal:", "  illegal:", "major_keywords.illegal: not a policy 4.1.3 criterion"},
+		// found by FuzzParse: an empty list or map entry used to panic
+		{"null category", "categories:\n", "categories:\n  - null\n", "categories[0]: empty entry"},
+		{"null leader", "leaders:\n", "leaders:\n  leader.z: null\n", "leaders.leader.z: empty entry"},
+		{"null emergency", "emergencies:\n", "emergencies:\n  - null\n", "emergencies[0]: empty entry"},
+		{"null roster entry", "roster:\n", "roster:\n  - null\n", "roster[0]: empty entry"},
 		{"half dingtalk", `leaders_group: {wecom_robot_key: "", dingtalk_token: ""`, `leaders_group: {wecom_robot_key: "", dingtalk_token: "x"`, ""},
 	}
 	for _, tt := range tests {

@@ -45,6 +45,8 @@ func (p *Policy) validateCategories() error {
 	seen := map[string]bool{}
 	for i, c := range p.Categories {
 		switch {
+		case c == nil: // "- null" or "- " in YAML
+			return fmt.Errorf("categories[%d]: empty entry", i)
 		case c.Key == "" || c.Name == "":
 			return fmt.Errorf("categories[%d]: key and name are required", i)
 		case seen[c.Key]:
@@ -66,6 +68,9 @@ func (p *Policy) validateLeaders() error {
 	}
 	covered := map[string]string{}
 	for id, l := range p.Leaders {
+		if l == nil {
+			return fmt.Errorf("leaders.%s: empty entry", id)
+		}
 		l.ID = id
 		for _, d := range l.Departments {
 			if p.Departments[d] == nil {
@@ -100,6 +105,8 @@ func (p *Policy) validateMajor() error {
 func (p *Policy) validateEmergencies() error {
 	for i, e := range p.Emergencies {
 		switch {
+		case e == nil:
+			return fmt.Errorf("emergencies[%d]: empty entry", i)
 		case e.Key == "" || len(e.Keywords) == 0 || e.Guidance == "":
 			return fmt.Errorf("emergencies[%d]: key, keywords and guidance are required", i)
 		case p.Category(e.Category) == nil:
@@ -112,6 +119,9 @@ func (p *Policy) validateEmergencies() error {
 func (p *Policy) validateRoster() error {
 	p.staff = map[string]*Staff{}
 	for i, s := range p.Roster {
+		if s == nil {
+			return fmt.Errorf("roster[%d]: empty entry", i)
+		}
 		if s.ID == "" || s.Name == "" {
 			return fmt.Errorf("roster[%d]: id and name are required", i)
 		}
