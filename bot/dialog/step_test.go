@@ -50,6 +50,8 @@ func stepCases() []stepCase {
 		{name: "want to complain", text: "我要投诉！", wantKeys: []string{"start"}},
 		{name: "cancel without draft", text: "取消", wantKeys: []string{"no_draft"}},
 		{name: "human without draft", text: "人工", wantKeys: []string{"human_hotline"}},
+		{name: "confirm without draft (draft lost)", text: "确认", wantKeys: []string{"draft_lost"}},
+		{name: "yes without draft is not a lost draft", text: "好的", wantState: StateDescribe, wantKeys: []string{"reask_describe"}},
 		{name: "all in one", text: happyMessage, wantState: StateConfirm, wantKeys: []string{"ask_confirm"},
 			want: map[State]string{StateName: "张三", StatePhone: "13812345678", StateAddress: "幸福路12号3栋", StateExpectation: "希望尽快处理"}},
 		{name: "address and details, no category", text: "我家在幸福路12号3栋2单元，家里的事情一直没人管", wantState: StateCategory,
@@ -124,6 +126,9 @@ func stepCases() []stepCase {
 			wantKeys: []string{"updated", "ask_phone"}, want: map[State]string{StateAddress: "幸福路12号3栋2单元"}},
 		{name: "voice-typed full-width phone", state: StatePhone, draft: upTo(StatePhone), text: "我的电话是：１５０　１２３４　５６７８。",
 			wantState: StateDetails, wantKeys: []string{"ask_details"}, want: map[State]string{StatePhone: "15012345678"}},
+		// found by FuzzStep: NUL and other control characters were stored
+		{name: "control characters in an answer", state: StateExpectation, draft: upTo(StateExpectation), text: "希望\x00尽快\x07处理\x00",
+			wantState: StateConfirm, wantKeys: []string{"ask_confirm"}, want: map[State]string{StateExpectation: "希望尽快处理"}},
 		{name: "emergency mid-draft", state: StatePhone, draft: upTo(StatePhone), text: "门口井盖没了，很危险", wantState: StatePhone,
 			wantKeys: []string{"emergency", keyResult, "reask_phone"}, wantAct: ActFileEmergency, want: map[State]string{StateCategory: "pipe_leak"}},
 	}

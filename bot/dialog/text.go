@@ -43,6 +43,8 @@ func (st *stepper) fresh(t, c string) {
 	switch {
 	case cancelWords[c]:
 		st.say(keyNoDraft)
+	case submitWords[c]: // a 确认 whose draft is gone (expired key, Redis restarted)
+		st.say(keyDraftLost)
 	case humanWords[c]:
 		st.say(keyHumanHotline)
 	case restartWords[c] || isGreeting(t):

@@ -51,6 +51,7 @@ const (
 	keyCancelled       = "cancelled"
 	keyCancelledFiled  = "cancelled_filed"
 	keyNoDraft         = "no_draft"
+	keyDraftLost       = "draft_lost"
 	keyGiveUp          = "giveup"
 	keyFix             = "fix"
 	keyUpdated         = "updated"
@@ -82,7 +83,7 @@ const otherCategory = "other"
 // every state, and the fixed keys.
 func RequiredKeys() []string {
 	keys := []string{keyWelcome, keyStart, keyHelp, keyResume, keyExpired, keyRestarted, keyCancelled,
-		keyCancelledFiled, keyNoDraft, keyGiveUp, keyFix, keyUpdated, keyHumanHotline, keyHumanCallback,
+		keyCancelledFiled, keyNoDraft, keyDraftLost, keyGiveUp, keyFix, keyUpdated, keyHumanHotline, keyHumanCallback,
 		keyHumanPhone, keyEmergency, keyFiled, keyFiledEmergency, keySupplemented, keyFileFailed,
 		keyEmergencyFailed, keyCases, keyCasesNone, keyCase, keyCaseNotFound, keyQueryFailed,
 		keyUnsupported, keyGotImage, keyGotVoice, keyGotLocation, keyCategoryOther}

@@ -69,8 +69,8 @@ func WithObserver(f func(channel string, ok bool)) DelivererOption {
 	return func(d *Deliverer) { d.observe = f }
 }
 
-// WithLease sets the claim lease (default DefaultLease); it must exceed the
-// longest send.
+// WithLease sets the claim lease (default DefaultLease); a send is cut
+// after three quarters of it.
 func WithLease(lease time.Duration) DelivererOption {
 	return func(d *Deliverer) { d.lease = lease }
 }
@@ -152,7 +152,11 @@ func (d *Deliverer) Deliver(ctx context.Context, id uint64) error {
 	if ok, err := d.admit(ctx, row, now); !ok {
 		return err
 	}
-	sendErr := d.send(ctx, row)
+	// A send never outlives its claim: past the lease another worker may
+	// claim the row and send it again.
+	sctx, cancel := context.WithTimeout(ctx, d.lease*3/4)
+	sendErr := d.send(sctx, row)
+	cancel()
 	return d.record(context.WithoutCancel(ctx), row, sendErr)
 }
 

@@ -104,7 +104,7 @@ func (a *App) openDB(ctx context.Context) error {
 func (a *App) openQueue(context.Context) error {
 	a.client = asynq.NewClient(a.asynqOpt)
 	a.closers = append(a.closers, func() { _ = a.client.Close() })
-	a.enq = notify.NewEnqueuer(a.client, a.db)
+	a.enq = notify.NewEnqueuer(a.client, a.db, notify.WithQueue(a.cfg.Outbox.Queue))
 	return nil
 }
 

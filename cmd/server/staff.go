@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -45,12 +46,19 @@ func (a *App) staffVerifiers(d *handlers.Deps) error {
 type residentDesk struct {
 	work   *casework.Service
 	intake handlers.Dialog
+	log    *slog.Logger
 }
 
-// Handle implements handlers.Dialog.
+// Handle implements handlers.Dialog. When the resident's cases cannot be
+// read (database down) the message goes on to the intake dialog, whose
+// drafts live in Redis: emergency guidance still answers, and a 确认 is
+// told honestly that the draft is kept and not yet filed, instead of every
+// resident getting "busy".
 func (r residentDesk) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
 	reply, handled, err := r.work.Resident(ctx, u)
-	if handled || err != nil {
+	if err != nil && !handled && models.ErrorCode(err) == models.EUNAVAILABLE {
+		r.log.Warn("resident cases unavailable; the intake dialog answers", "code", models.ErrorCode(err), "err", err)
+	} else if handled || err != nil {
 		return reply, err
 	}
 	return r.intake.Handle(ctx, u)
@@ -62,7 +70,8 @@ func (a *App) staffSenders(s map[string]bot.Sender, sink bot.Sender) error {
 	s[models.ChannelWeComApp], s[models.ChannelDingTalkSession], s[models.ChannelWeComCardUpdate] = sink, sink, sink
 	if w := a.cfg.WeCom; w.Secret != "" {
 		app, err := wecom.NewAppSender(wecom.AppSenderConfig{CorpID: w.CorpID, AgentID: w.AgentID, Secret: w.Secret, BaseURL: w.APIBase},
-			wechat.NewRedisCache(a.rdb, keyPrefix), wecom.WithAppHTTPClient(&http.Client{Timeout: 10 * time.Second}), wecom.WithAppLogger(a.log))
+			wechat.NewRedisCache(a.rdb, keyPrefix), wecom.WithAppHTTPClient(&http.Client{Timeout: 10 * time.Second}), wecom.WithAppLogger(a.log),
+			wecom.WithAppRateLimitWait(a.cfg.Outbox.RateLimitWait))
 		if err != nil {
 			return fmt.Errorf("wecom.secret: %w", err)
 		}

@@ -44,7 +44,7 @@ func (a *App) wire(ctx context.Context) error {
 	poster := notify.NewPoster(a.db, a.enq)
 	deps := handlers.Deps{
 		Logger: a.log, Metrics: a.metrics, Clock: a.clock, AdminToken: a.cfg.AdminToken,
-		WeChat: verifier, Dialog: residentDesk{work: a.work, intake: engine}, Staff: a.work, Poster: poster,
+		WeChat: verifier, Dialog: residentDesk{work: a.work, intake: engine, log: a.log}, Staff: a.work, Poster: poster,
 		Dedupe:   redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute),
 		Notifier: intake.NewResidentNotifier(poster, a.residentChannel()),
 		Inbound:  a.db, Cases: a.db, Outbox: a.db,
@@ -89,9 +89,9 @@ func (a *App) senders() (map[string]bot.Sender, error) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	s := map[string]bot.Sender{
 		models.ChannelWeComRobot: wecom.NewRobot(wecom.WithRobotBaseURL(a.cfg.WeCom.APIBase),
-			wecom.WithRobotHTTPClient(client)),
+			wecom.WithRobotHTTPClient(client), wecom.WithRobotRateLimitWait(a.cfg.Outbox.RateLimitWait)),
 		models.ChannelDingTalkRobot: dingtalk.NewRobot(dingtalk.WithRobotBaseURL(a.cfg.DingTalk.APIBase),
-			dingtalk.WithRobotHTTPClient(client)),
+			dingtalk.WithRobotHTTPClient(client), dingtalk.WithRobotRateLimitWait(a.cfg.Outbox.RateLimitWait)),
 	}
 	sink := notify.NewSink(a.log, 200)
 	s[models.ChannelSink] = sink

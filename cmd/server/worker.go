@@ -20,17 +20,25 @@ func (a *App) startWorker(ctx context.Context) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
+	o := a.cfg.Outbox
+	backoff, err := o.BackoffWaits()
+	if err != nil {
+		return nil, err
+	}
 	limiter := notify.NewRedisLimiter(a.rdb, keyPrefix+"ratelimit:")
 	d := notify.NewDeliverer(a.db, senders, limiter, a.clock, a.log,
-		notify.WithScheduler(a.enq), notify.WithObserver(a.metrics.Delivery), notify.WithOnFailed(a.undeliverable))
+		notify.WithScheduler(a.enq), notify.WithObserver(a.metrics.Delivery), notify.WithOnFailed(a.undeliverable),
+		notify.WithLease(o.Lease), notify.WithBudget(o.Budget), notify.WithBackoff(backoff...))
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(notify.TypeDeliver, d.HandleDeliver)
-	srv := asynq.NewServer(a.asynqOpt, notify.ServerConfig(a.log))
+	scfg := notify.ServerConfig(a.log)
+	scfg.Queues = map[string]int{o.Queue: 6, "default": 3}
+	srv := asynq.NewServer(a.asynqOpt, scfg)
 	if err := srv.Start(mux); err != nil {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
 	rctx, cancel := context.WithCancel(ctx)
-	rec := notify.NewReconciler(a.db, a.enq, a.clock, a.log)
+	rec := notify.NewReconciler(a.db, a.enq, a.clock, a.log, notify.WithInterval(o.ReconcileInterval))
 	go rec.Run(rctx) // first pass at once: re-arms rows left by a restart
 
 	return func() { cancel(); srv.Shutdown() }, nil

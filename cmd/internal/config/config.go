@@ -39,6 +39,7 @@ type Config struct {
 	WeCom         WeCom    `yaml:"wecom"`
 	WeComBot      WeComBot `yaml:"wecom_bot"`
 	DingTalk      DingTalk `yaml:"dingtalk"`
+	Outbox        Outbox   `yaml:"outbox"`
 }
 
 // WeChat configures the resident-facing Official Account.
@@ -90,6 +91,7 @@ func Defaults() Config {
 		WeChat:     WeChat{APIBase: "https://api.weixin.qq.com", Window: 5 * time.Minute, TemplateField: "first"},
 		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
 		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com", OpenAPIBase: "https://api.dingtalk.com"},
+		Outbox:     defaultOutbox(),
 	}
 }
 

@@ -105,3 +105,33 @@ func TestExampleDocumentsEveryKey(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOutboxKeys(t *testing.T) {
+	tests := []struct {
+		name, key, value, wantErr string
+	}{
+		{"short lease", "TAPLINE_OUTBOX_LEASE", "1s", "outbox.lease"},
+		{"zero budget", "TAPLINE_OUTBOX_BUDGET", "0", "outbox.budget"},
+		{"bad backoff", "TAPLINE_OUTBOX_BACKOFF", "10s,soon", "outbox.backoff"},
+		{"negative backoff", "TAPLINE_OUTBOX_BACKOFF", "-1s", "outbox.backoff"},
+		{"zero reconcile", "TAPLINE_OUTBOX_RECONCILE_INTERVAL", "0s", "outbox.reconcile_interval"},
+		{"ok", "TAPLINE_OUTBOX_BACKOFF", "200ms, 1s", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load("", env(map[string]string{tt.key: tt.value}))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w, _ := c.Outbox.BackoffWaits(); len(w) != 2 || w[0] != 200*time.Millisecond || w[1] != time.Second {
+					t.Fatalf("waits %v", w)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want %s", err, tt.wantErr)
+			}
+		})
+	}
+}

@@ -10,7 +10,7 @@ import (
 // Validate checks the configuration and returns an error naming the first
 // key that is wrong or contradicts another.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateCore, c.validateWeChat, c.validateWeCom, c.validateDingTalk}
+	checks := []func() error{c.validateCore, c.validateWeChat, c.validateWeCom, c.validateDingTalk, c.validateOutbox}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return fmt.Errorf("config: %w", err)
