@@ -71,6 +71,9 @@ func (s *Server) runStep(ctx context.Context, u bot.Update, key string, step ste
 	defer timer.Stop()
 	select {
 	case r := <-done:
+		if ct, ok := s.Dedupe.(completeTaker); ok && r.err == nil {
+			return s.completeAndTake(ctx, ct, key, r.reply)
+		}
 		reply := s.finishStep(ctx, key, r)
 		if r.err != nil {
 			return reply
@@ -84,6 +87,27 @@ func (s *Server) runStep(ctx context.Context, u bot.Update, key string, step ste
 		go s.deliverLate(context.WithoutCancel(ctx), key, done, late)
 		return bot.Reply{}
 	}
+}
+
+// completeTaker is a Deduper that stores a reply and takes its delivery in
+// one round trip (redisstore.Dedupe pipelines them).
+type completeTaker interface {
+	CompleteAndTake(ctx context.Context, key, reply string) (bool, error)
+}
+
+// completeAndTake is finishStep then TakeDelivery for a step that
+// succeeded in time, in one round trip to the deduper.
+func (s *Server) completeAndTake(ctx context.Context, ct completeTaker, key string, reply bot.Reply) bot.Reply {
+	s.Metrics.DialogStep("ok")
+	took, err := ct.CompleteAndTake(ctx, key, reply.Text)
+	if err != nil {
+		s.log.Warn("dedupe complete failed", "err", err)
+		return reply
+	}
+	if !took {
+		return bot.Reply{} // a retry already delivered it
+	}
+	return reply
 }
 
 // finishStep stores the step's reply for retries and returns it.

@@ -84,3 +84,19 @@ func (d *Dedupe) TakeDelivery(ctx context.Context, key string) (bool, error) {
 	}
 	return ok, nil
 }
+
+// CompleteAndTake is Complete followed by TakeDelivery in one round trip
+// (a pipeline: Redis runs them in this order, as if sent one by one). took
+// is meaningful only when err is nil.
+func (d *Dedupe) CompleteAndTake(ctx context.Context, key, reply string) (took bool, err error) {
+	var setnx *redis.BoolCmd
+	_, err = d.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, d.prefix+key, "done:"+reply, d.ttl)
+		setnx = p.SetNX(ctx, d.prefix+key+":delivered", "1", d.ttl)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("dedupe complete: %w", err)
+	}
+	return setnx.Val(), nil
+}

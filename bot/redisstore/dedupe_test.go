@@ -75,3 +75,39 @@ func TestDedupeRedisDown(t *testing.T) {
 		t.Fatal("claim on a closed client succeeded")
 	}
 }
+
+func TestDedupeCompleteAndTake(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	d := NewDedupe(rdb, prefix, time.Minute)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name      string
+		takenBy   bool // a retry's passive reply took the delivery first
+		wantTaken bool
+	}{
+		{"first attempt delivers", false, true},
+		{"retry delivered first", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "k-" + tc.name
+			if ok, _ := d.Claim(ctx, key); !ok {
+				t.Fatal("first claim refused")
+			}
+			if tc.takenBy {
+				if ok, _ := d.TakeDelivery(ctx, key); !ok {
+					t.Fatal("retry could not take the delivery")
+				}
+			}
+			took, err := d.CompleteAndTake(ctx, key, "已受理 TS1")
+			if err != nil || took != tc.wantTaken {
+				t.Fatalf("CompleteAndTake = %v, %v; want %v", took, err, tc.wantTaken)
+			}
+			if reply, done := d.Wait(ctx, key); !done || reply != "已受理 TS1" {
+				t.Fatalf("wait = %q, %v", reply, done)
+			}
+			if again, _ := d.TakeDelivery(ctx, key); again {
+				t.Fatal("delivery taken twice")
+			}
+		})
+	}
+}

@@ -4,7 +4,9 @@
 // with a wrong number and a correction — then prints the filed case and the
 // card the department got. "case" then plays the whole ordinary case: crew,
 // leader and head on the WeCom app, the WeCom smart bot and DingTalk, and the
-// resident accepting the measures.
+// resident accepting the measures. "load" measures throughput and latency
+// of whole intake dialogs against the real server, side by side with four
+// baselines (issue 7), and checks the filed cases in the database.
 package main
 
 import (
@@ -25,8 +27,15 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "load" {
+		return runLoad(ctx, args[1:], out)
+	}
+	if len(args) > 0 && args[0] == "baseline" && os.Getenv(childEnv) != "" {
+		return serveBaseline(ctx, args[1:], out)
+	}
 	if len(args) == 0 || (args[0] != "resident" && args[0] != "case") {
-		return errors.New("usage: simulate resident|case [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]")
+		return errors.New("usage: simulate resident|case [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]\n" +
+			"       simulate load [-residents 32] [-duration 10s] [-mysql DSN -redis ADDR] [-backend real|embedded|both]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	o := options{}

@@ -59,7 +59,7 @@ func (db *DB) fileCase(ctx context.Context, nc *models.NewCase) (models.NewCase,
 	for attempt := 0; ; attempt++ {
 		err = db.inTx(ctx, func(tx *gorm.DB) error {
 			out = db.prepareNewCase(nc)
-			return insertNewCase(tx, db.dayOf(out.Case.CreatedAt), &out)
+			return insertNewCase(tx, db.dialect, db.dayOf(out.Case.CreatedAt), &out)
 		})
 		var missing errNoCounter
 		if !errors.As(err, &missing) || attempt == 2 { // a filing may straddle midnight once
@@ -125,8 +125,8 @@ func fillOutbox(r *models.Outbox, now time.Time) {
 // insertNewCase writes a prepared filing, with BuildOutbox's rows once the
 // number is known; a DraftKey race ends it with errDuplicateDraft (the
 // transaction rolls back, number included).
-func insertNewCase(tx *gorm.DB, day string, nc *models.NewCase) error {
-	number, err := nextNumber(tx, day)
+func insertNewCase(tx *gorm.DB, dialect, day string, nc *models.NewCase) error {
+	number, err := nextNumber(tx, dialect, day)
 	if err != nil {
 		return err
 	}

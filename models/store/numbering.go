@@ -33,7 +33,10 @@ func (e errNoCounter) Error() string { return "store: no case counter for " + e.
 // transaction with errNoCounter: the caller creates it (ensureCounter)
 // outside, so that the first filings of a day do not deadlock on inserting
 // the same key.
-func nextNumber(tx *gorm.DB, day string) (string, error) {
+func nextNumber(tx *gorm.DB, dialect, day string) (string, error) {
+	if dialect == DialectMySQL {
+		return nextNumberMySQL(tx, day)
+	}
 	res := tx.Model(&caseCounter{}).Where("day = ?", day).Update("seq", gorm.Expr("seq + 1"))
 	if res.Error != nil {
 		return "", fmt.Errorf("bump counter: %w", res.Error)
@@ -57,4 +60,27 @@ func (db *DB) ensureCounter(ctx context.Context, day string) error {
 		return fmt.Errorf("create counter %s: %w", day, err)
 	}
 	return nil
+}
+
+// nextNumberMySQL bumps and reads the counter in one statement:
+// LAST_INSERT_ID(expr) hands the new value back in the same reply, one
+// round trip less while the row lock is held (every filing waits for it).
+func nextNumberMySQL(tx *gorm.DB, day string) (string, error) {
+	res, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context,
+		"UPDATE case_counters SET seq = LAST_INSERT_ID(seq + 1) WHERE day = ?", day)
+	if err != nil {
+		return "", fmt.Errorf("bump counter: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return "", fmt.Errorf("bump counter: %w", err)
+	}
+	if n == 0 {
+		return "", errNoCounter{day: day}
+	}
+	seq, err := res.LastInsertId()
+	if err != nil {
+		return "", fmt.Errorf("read counter: %w", err)
+	}
+	return formatNumber(day, seq), nil
 }
