@@ -104,3 +104,16 @@ func TestWeChatRedisDown(t *testing.T) {
 		t.Fatal("raw message not recorded while Redis is down")
 	}
 }
+
+func TestBusyReplyPromisesOnlyWhatWasKept(t *testing.T) {
+	e := newEnv(t, time.Second)
+	_ = e.rdb.Close()
+	_ = e.db.Close()
+	r, err := e.aes.Send(context.Background(), simclient.Text("o-down2", 6, "停水"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Text != busyUnrecorded {
+		t.Fatalf("with Redis and the database down the reply was %q", r.Text)
+	}
+}

@@ -12,6 +12,18 @@ import (
 // recorded.
 const busyText = "系统繁忙，请稍后再发一次。您刚才的消息我们已经记录，不会丢失。"
 
+// busyUnrecorded answers the same failure when the raw message could not be
+// recorded either: it promises nothing it cannot keep.
+const busyUnrecorded = "系统繁忙，请稍后再发一次您刚才的消息，给您添麻烦了。"
+
+// honest picks the busy text that matches whether the message was recorded.
+func honest(r bot.Reply, recorded bool) bot.Reply {
+	if r.Text == busyText && !recorded {
+		r.Text = busyUnrecorded
+	}
+	return r
+}
+
 // stepFunc runs one step for an update (the resident dialog, or casework).
 type stepFunc func(ctx context.Context, u bot.Update) (bot.Reply, error)
 
@@ -30,15 +42,15 @@ func (s *Server) answer(ctx context.Context, u bot.Update, raw []byte, step step
 	key := u.DedupeKey()
 	first, err := s.Dedupe.Claim(ctx, key)
 	if err != nil {
-		s.recordInbound(ctx, u, raw, key)
+		recorded := s.recordInbound(ctx, u, raw, key)
 		s.log.Error("dedupe unavailable; sender asked to retry", "platform", u.Platform, "err", err)
-		return bot.Reply{Text: busyText}
+		return honest(bot.Reply{Text: busyText}, recorded)
 	}
 	if !first {
 		return bot.Reply{Text: s.answerRetry(ctx, u.Platform, key)}
 	}
-	s.recordInbound(ctx, u, raw, key)
-	return s.runStep(ctx, u, key, step, late)
+	recorded := s.recordInbound(ctx, u, raw, key)
+	return honest(s.runStep(ctx, u, key, step, late), recorded)
 }
 
 // answerRetry repeats the reply of the first delivery of a retried
@@ -147,12 +159,15 @@ func (s *Server) deliverLate(ctx context.Context, key string, done <-chan stepRe
 	}
 }
 
-// recordInbound keeps the raw message before processing; a database outage
-// is logged, not fatal (dialog state lives in Redis).
-func (s *Server) recordInbound(ctx context.Context, u bot.Update, raw []byte, key string) {
+// recordInbound keeps the raw message before processing and reports
+// whether it could; a database outage is logged, not fatal (dialog state
+// lives in Redis).
+func (s *Server) recordInbound(ctx context.Context, u bot.Update, raw []byte, key string) bool {
 	m := &models.InboundMessage{Platform: u.Platform, DedupeKey: key,
 		Sender: u.SenderID, Raw: string(raw), ReceivedAt: s.Clock.Now().UTC()}
 	if err := s.Inbound.RecordInbound(ctx, m); err != nil {
 		s.log.Error("raw inbound not recorded", "platform", u.Platform, "err", err)
+		return false
 	}
+	return true
 }
