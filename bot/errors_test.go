@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestAPIError(t *testing.T) {
@@ -19,5 +20,28 @@ func TestAPIError(t *testing.T) {
 	}
 	if Mask("abc") != "****" || Mask("") != "****" {
 		t.Fatal("short credentials must be hidden entirely")
+	}
+}
+
+func TestReadErrcode(t *testing.T) {
+	tests := []struct {
+		status          int
+		body            string
+		done, perm, err bool
+		code            int
+	}{
+		{200, `{"errcode":0,"errmsg":"ok"}`, true, false, false, 0},
+		{200, `{"errcode":93000,"errmsg":"invalid webhook"}`, false, false, false, 93000},
+		{200, `not json`, true, false, true, 0},
+		{429, ``, true, false, true, 0},
+		{502, ``, true, false, true, 0},
+		{404, ``, true, true, true, 0},
+	}
+	for _, tt := range tests {
+		e := &APIError{Op: "test", Status: tt.status}
+		done, err := ReadErrcode(e, tt.status, []byte(tt.body), time.Minute)
+		if done != tt.done || (err != nil) != tt.err || errors.Is(err, ErrPermanent) != tt.perm || e.Code != tt.code {
+			t.Errorf("%d %q: done=%v err=%v code=%d", tt.status, tt.body, done, err, e.Code)
+		}
 	}
 }

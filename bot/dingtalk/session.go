@@ -129,29 +129,10 @@ func sessionBody(r rendered) map[string]any {
 // classifySession turns the webhook's answer into nil or an error.
 func classifySession(status int, data []byte, session string, wait time.Duration) error {
 	e := &bot.APIError{Op: "dingtalk session " + session, Status: status}
-	switch {
-	case status == http.StatusTooManyRequests:
-		e.Msg = "too many requests"
-		return &bot.RetryAfterError{After: wait, Err: e}
-	case status >= 500 || status == http.StatusRequestTimeout:
-		e.Msg = "server error"
-		return e
-	case status >= 300:
-		e.Msg, e.Permanent = "unexpected http status", true
-		return e
+	if done, err := bot.ReadErrcode(e, status, data, wait); done {
+		return err
 	}
-	var ans struct {
-		ErrCode *int   `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if err := json.Unmarshal(data, &ans); err != nil || ans.ErrCode == nil {
-		e.Msg = "answer without errcode"
-		return e
-	}
-	if *ans.ErrCode == 0 {
-		return nil
-	}
-	e.Code, e.Msg = *ans.ErrCode, truncateRunes(ans.ErrMsg, 200)
+	e.Msg = truncateRunes(e.Msg, 200)
 	switch e.Code {
 	case codeSendTooFast, codeThrottled:
 		return &bot.RetryAfterError{After: wait, Err: e}

@@ -6,7 +6,6 @@ package wecom
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -114,29 +113,10 @@ func (r *Robot) Send(ctx context.Context, target string, msg bot.Message) error 
 // of the right kind. An HTTP 200 alone is never trusted.
 func (r *Robot) classify(key string, status int, data []byte) error {
 	e := &bot.APIError{Op: "wecom robot key=" + bot.Mask(key), Status: status}
-	switch {
-	case status == http.StatusTooManyRequests:
-		e.Msg = "too many requests"
-		return &bot.RetryAfterError{After: r.wait, Err: e}
-	case status >= 500 || status == http.StatusRequestTimeout:
-		e.Msg = "server error"
-		return e
-	case status >= 300:
-		e.Msg, e.Permanent = "unexpected http status", true
-		return e
+	if done, err := bot.ReadErrcode(e, status, data, r.wait); done {
+		return err
 	}
-	var ans struct {
-		ErrCode *int   `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if err := json.Unmarshal(data, &ans); err != nil || ans.ErrCode == nil {
-		e.Msg = "answer without errcode"
-		return e
-	}
-	if *ans.ErrCode == 0 {
-		return nil
-	}
-	e.Code, e.Msg = *ans.ErrCode, scrub(ans.ErrMsg, key)
+	e.Msg = scrub(e.Msg, key)
 	switch e.Code {
 	case codeFreqLimit, codeSendTooFast:
 		return &bot.RetryAfterError{After: r.wait, Err: e}
