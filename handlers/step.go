@@ -40,7 +40,7 @@ type stepResult struct {
 // delivery repeats the first reply's text and never reruns the step.
 func (s *Server) answer(ctx context.Context, u bot.Update, raw []byte, step stepFunc, late lateFunc) bot.Reply {
 	key := u.DedupeKey()
-	first, err := s.Dedupe.Claim(ctx, key)
+	ctx, first, err := s.claim(ctx, key, u)
 	if err != nil {
 		recorded := s.recordInbound(ctx, u, raw, key)
 		s.log.Error("dedupe unavailable; sender asked to retry", "platform", u.Platform, "err", err)
@@ -51,6 +51,23 @@ func (s *Server) answer(ctx context.Context, u bot.Update, raw []byte, step step
 	}
 	recorded := s.recordInbound(ctx, u, raw, key)
 	return honest(s.runStep(ctx, u, key, step, late), recorded)
+}
+
+// claimPrefetcher is a Deduper that reads, in the claim's round trip,
+// what the step will first read for the sender, and hands it to the step
+// in the returned context (redisstore.Dedupe.ClaimFor).
+type claimPrefetcher interface {
+	ClaimFor(ctx context.Context, key string, u bot.Update) (context.Context, bool, error)
+}
+
+// claim claims key for the first delivery of u, prefetching where the
+// deduper can.
+func (s *Server) claim(ctx context.Context, key string, u bot.Update) (context.Context, bool, error) {
+	if cp, ok := s.Dedupe.(claimPrefetcher); ok {
+		return cp.ClaimFor(ctx, key, u)
+	}
+	first, err := s.Dedupe.Claim(ctx, key)
+	return ctx, first, err
 }
 
 // answerRetry repeats the reply of the first delivery of a retried

@@ -17,10 +17,11 @@ import (
 // given, so that a platform's retry of the same message never runs twice
 // (ARCHITECTURE reliability rules; WeChat retries up to three times).
 type Dedupe struct {
-	rdb    redis.UniversalClient
-	prefix string
-	ttl    time.Duration
-	poll   time.Duration
+	rdb         redis.UniversalClient
+	prefix      string
+	ttl         time.Duration
+	poll        time.Duration
+	prefetchers []Prefetcher // read in ClaimFor's round trip (prefetch.go)
 }
 
 // NewDedupe returns a Dedupe keeping keys for ttl (WeChat retries within

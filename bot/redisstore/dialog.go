@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"tapline/bot"
 	"tapline/bot/dialog"
 	"tapline/models"
 )
@@ -45,9 +46,16 @@ return 1
 
 func (s *DialogStore) key(residentID string) string { return s.prefix + residentID }
 
-// Load returns the resident's session, or nil when there is none.
+// Load returns the resident's session, or nil when there is none. The
+// first Load of a step uses the read prefetched with the dedupe claim
+// (Dedupe.ClaimFor) when there is one.
 func (s *DialogStore) Load(ctx context.Context, residentID string) (*dialog.Session, error) {
-	vals, err := s.rdb.HMGet(ctx, s.key(residentID), "v", "d").Result()
+	key := s.key(residentID)
+	cmd, ok := takePrefetched(ctx, key).(*redis.SliceCmd)
+	if !ok || cmd.Err() != nil {
+		cmd = s.rdb.HMGet(ctx, key, "v", "d")
+	}
+	vals, err := cmd.Result()
 	if err != nil {
 		return nil, fmt.Errorf("dialog store load: %w", err)
 	}
@@ -64,6 +72,15 @@ func (s *DialogStore) Load(ctx context.Context, residentID string) (*dialog.Sess
 		return nil, fmt.Errorf("dialog store load: version %q: %w", v, err)
 	}
 	return &sess, nil
+}
+
+// prefetch implements Prefetcher: a WeChat resident's session.
+func (s *DialogStore) prefetch(ctx context.Context, p redis.Pipeliner, u bot.Update) (string, redis.Cmder) {
+	if u.Platform != bot.PlatformWeChat || u.SenderID == "" {
+		return "", nil
+	}
+	key := s.key(u.SenderID)
+	return key, p.HMGet(ctx, key, "v", "d")
 }
 
 // Save stores sess if the stored version still equals sess.Version, sets

@@ -2,15 +2,22 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 // numberPrefix starts every case number: TS20261127-0042.
 const numberPrefix = "TS"
+
+// numberAttempts bounds how often one filing takes a fresh number after its
+// number was found taken (the unique index on cases.number is the guard).
+const numberAttempts = 3
+
+// errNoCounter reports that the day's counter row does not exist yet.
+var errNoCounter = errors.New("store: no case counter for the day")
 
 // formatNumber renders a case number: prefix, date, at least four digits.
 func formatNumber(day string, seq int64) string {
@@ -20,35 +27,53 @@ func formatNumber(day string, seq int64) string {
 // dayOf is the counter key of t: its date in the configured zone.
 func (db *DB) dayOf(t time.Time) string { return t.In(db.loc).Format("20060102") }
 
-// errNoCounter reports, from inside a filing transaction, that the day's
-// counter row does not exist yet.
-type errNoCounter struct{ day string }
+// takeNumber allocates the next case number of day in a short statement of
+// its own, committed before the filing transaction starts: the counter row
+// is locked only for that statement, so filings no longer queue behind each
+// other's whole transaction (issue 7). Numbers stay unique across replicas
+// (one counter row per day, bumped atomically) and readable, and are taken
+// in order; but a filing that fails after taking its number does not give
+// it back, so the sequence of a day may have gaps. The caller checks the
+// DraftKey first, so a retried confirm of a filed case burns no number.
+func (db *DB) takeNumber(ctx context.Context, day string) (string, error) {
+	seq, err := db.bumpCounter(ctx, day)
+	if errors.Is(err, errNoCounter) { // the day's first filing: create the row, bump again
+		if err = db.ensureCounter(ctx, day); err == nil {
+			seq, err = db.bumpCounter(ctx, day)
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("take case number: %w", err)
+	}
+	return formatNumber(day, seq), nil
+}
 
-func (e errNoCounter) Error() string { return "store: no case counter for " + e.day }
-
-// nextNumber takes the next case number of day inside tx. The counter row
-// lock serialises concurrent filings across processes on MySQL (SQLite
-// serialises with its immediate transaction); a rolled-back filing gives
-// its number back, so numbers stay contiguous. A missing row ends the
-// transaction with errNoCounter: the caller creates it (ensureCounter)
-// outside, so that the first filings of a day do not deadlock on inserting
-// the same key.
-func nextNumber(tx *gorm.DB, dialect, day string) (string, error) {
-	if dialect == DialectMySQL {
-		return nextNumberMySQL(tx, day)
+// bumpCounter increments the day's counter and returns its new value, in
+// one statement and one round trip: on MySQL LAST_INSERT_ID(expr) hands the
+// value back in the OK packet, on SQLite RETURNING does. It returns
+// errNoCounter when the row is missing.
+func (db *DB) bumpCounter(ctx context.Context, day string) (int64, error) {
+	if db.dialect != DialectMySQL {
+		var seqs []int64
+		err := db.conn.WithContext(ctx).
+			Raw("UPDATE case_counters SET seq = seq + 1 WHERE day = ? RETURNING seq", day).Scan(&seqs).Error
+		if err != nil {
+			return 0, err
+		}
+		if len(seqs) == 0 {
+			return 0, errNoCounter
+		}
+		return seqs[0], nil
 	}
-	res := tx.Model(&caseCounter{}).Where("day = ?", day).Update("seq", gorm.Expr("seq + 1"))
-	if res.Error != nil {
-		return "", fmt.Errorf("bump counter: %w", res.Error)
+	res, err := db.conn.Statement.ConnPool.ExecContext(ctx,
+		"UPDATE case_counters SET seq = LAST_INSERT_ID(seq + 1) WHERE day = ?", day)
+	if err != nil {
+		return 0, err
 	}
-	if res.RowsAffected == 0 {
-		return "", errNoCounter{day: day}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return 0, errors.Join(errNoCounter, err)
 	}
-	var c caseCounter
-	if err := tx.Where("day = ?", day).Take(&c).Error; err != nil {
-		return "", fmt.Errorf("read counter: %w", err)
-	}
-	return formatNumber(day, c.Seq), nil
+	return res.LastInsertId()
 }
 
 // ensureCounter creates the day's counter row at 0 unless it exists; of
@@ -60,27 +85,4 @@ func (db *DB) ensureCounter(ctx context.Context, day string) error {
 		return fmt.Errorf("create counter %s: %w", day, err)
 	}
 	return nil
-}
-
-// nextNumberMySQL bumps and reads the counter in one statement:
-// LAST_INSERT_ID(expr) hands the new value back in the same reply, one
-// round trip less while the row lock is held (every filing waits for it).
-func nextNumberMySQL(tx *gorm.DB, day string) (string, error) {
-	res, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context,
-		"UPDATE case_counters SET seq = LAST_INSERT_ID(seq + 1) WHERE day = ?", day)
-	if err != nil {
-		return "", fmt.Errorf("bump counter: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return "", fmt.Errorf("bump counter: %w", err)
-	}
-	if n == 0 {
-		return "", errNoCounter{day: day}
-	}
-	seq, err := res.LastInsertId()
-	if err != nil {
-		return "", fmt.Errorf("read counter: %w", err)
-	}
-	return formatNumber(day, seq), nil
 }

@@ -11,17 +11,13 @@ import (
 )
 
 // RecordInbound implements models.InboundService: an audit row, never
-// deduplicated.
+// deduplicated, in a statement of its own (InboundBatcher shares one
+// among concurrent messages).
 func (db *DB) RecordInbound(ctx context.Context, m *models.InboundMessage) error {
 	if m == nil {
 		return models.Errorf(models.EINVALID, "No inbound message to record.")
 	}
-	row := *m
-	row.ID = 0
-	if row.ReceivedAt.IsZero() {
-		row.ReceivedAt = db.now()
-	}
-	row.ReceivedAt = norm(row.ReceivedAt)
+	row := db.inboundRow(m)
 	if err := db.conn.WithContext(ctx).Create(&row).Error; err != nil {
 		return db.wrap("store: record inbound", err)
 	}
