@@ -7,33 +7,32 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"tapline/bot/auth"
 	"tapline/models"
 )
 
 func (s *Server) registerAdminRoutes(g *gin.RouterGroup) {
 	g.GET("/cases", s.handleListCases)
 	g.GET("/cases/:number", s.handleGetCase)
-	g.GET("/outbox", s.handleListOutbox)
+	g.GET("/outbox", s.adminOnly, s.handleListOutbox)
+	s.registerAPIRoutes(g)
 }
 
-// handleListCases lists cases. Filters: status, department, phone, since
-// (RFC 3339 or YYYY-MM-DD), offset, limit.
+// handleListCases lists the cases the caller may see (caseFilter lists
+// the filters); names and phones are masked except for the admin token.
 func (s *Server) handleListCases(c *gin.Context) {
-	f := models.CaseFilter{Status: c.Query("status"), Department: c.Query("department"), Phone: c.Query("phone")}
-	if v := c.Query("since"); v != "" {
-		t, err := parseSince(v)
-		if err != nil {
-			s.fail(c, models.Errorf(models.EINVALID, "since: %q is not a date (YYYY-MM-DD) or RFC 3339 time", v))
-			return
-		}
-		f.Since = &t
-	}
-	var err error
-	if f.Offset, f.Limit, err = paging(c); err != nil {
+	f, err := s.caseFilter(c)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	cases, total, err := s.Cases.FindCases(c.Request.Context(), f)
+	var cases []*models.Case
+	var total int
+	if s.Desk != nil {
+		cases, total, err = s.Desk.Guard.List(c.Request.Context(), principal(c), f, auth.ChannelAPI)
+	} else {
+		cases, total, err = s.Cases.FindCases(c.Request.Context(), f)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -43,6 +42,10 @@ func (s *Server) handleListCases(c *gin.Context) {
 
 // handleGetCase returns one case with its timeline.
 func (s *Server) handleGetCase(c *gin.Context) {
+	if s.Desk != nil {
+		s.handleCaseDetail(c)
+		return
+	}
 	cs, err := s.Cases.FindCaseByNumber(c.Request.Context(), c.Param("number"))
 	if err != nil {
 		s.fail(c, err)

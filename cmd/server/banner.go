@@ -20,12 +20,14 @@ func (a *App) printBanner(w io.Writer, addr string) {
 	fmt.Fprintf(w, "  DingTalk robot webhook:          %s/webhooks/dingtalk\n", base)
 	fmt.Fprintf(w, "  Health: %s/healthz  Ready: %s/readyz  Metrics: %s/metrics\n", base, base, base)
 	fmt.Fprintf(w, "  Admin API: %s/api/v1/cases, /api/v1/outbox (Authorization: Bearer <admin_token>)\n", base)
+	fmt.Fprintf(w, "  Console (hotline/office desk): %s/console  API description: %s/api/v1/openapi.json\n", base, base)
 	if a.embedded == nil {
 		fmt.Fprintln(w)
 		return
 	}
 	fmt.Fprintf(w, "\nEmbedded default: SQLite at %s, in-process Redis.\n", a.embedded.sqlitePath)
 	fmt.Fprintf(w, "Demo WeChat credentials and admin token: %s\n", filepath.Clean(a.embedded.demoPath))
+	fmt.Fprintf(w, "Console sign-in: %s and %s with the console_password_* of that file\n", demoHotline, demoCrew)
 	fmt.Fprintf(w, "Try it as a resident (signed and AES-encrypted webhooks):\n")
 	fmt.Fprintf(w, "  go run ./cmd/simulate resident -url %s -credentials %s\n", base, a.embedded.demoPath)
 	fmt.Fprintf(w, "Then a whole case through the staff channels (crew, leader, head):\n")

@@ -46,6 +46,10 @@ type Demo struct {
 	WeComBotAESKey string `yaml:"wecom_bot_encoding_aes_key"`
 	DingTalkAppKey string `yaml:"dingtalk_app_key"`
 	DingTalkSecret string `yaml:"dingtalk_app_secret"`
+
+	// Console sign-in (issue 6): hotline.crew and quality.crew.
+	ConsoleHotline string `yaml:"console_password_hotline_crew"`
+	ConsoleCrew    string `yaml:"console_password_quality_crew"`
 }
 
 // DemoFile is the name of the demo credentials file inside data_dir.
@@ -118,6 +122,11 @@ func loadOrCreateDemo(path string) (Demo, error) {
 		if err := yaml.Unmarshal(b, &d); err != nil || d.WeChatToken == "" || d.WeComToken == "" {
 			return d, fmt.Errorf("%s is damaged; delete it to generate new demo credentials", path)
 		}
+		if d.ConsoleHotline == "" || d.ConsoleCrew == "" { // a file from before the console
+			d.ConsoleHotline, d.ConsoleCrew = randomHex(8), randomHex(8)
+			out, _ := yaml.Marshal(d)
+			return d, os.WriteFile(path, out, 0o600)
+		}
 		return d, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
@@ -127,7 +136,8 @@ func loadOrCreateDemo(path string) (Demo, error) {
 		WeChatAESKey: aesKey(), AdminToken: randomHex(20),
 		WeComCorpID: "wwdemo" + randomHex(5), WeComToken: randomHex(16), WeComAESKey: aesKey(),
 		WeComBotToken: randomHex(16), WeComBotAESKey: aesKey(),
-		DingTalkAppKey: "dingdemo" + randomHex(5), DingTalkSecret: randomHex(24)}
+		DingTalkAppKey: "dingdemo" + randomHex(5), DingTalkSecret: randomHex(24),
+		ConsoleHotline: randomHex(8), ConsoleCrew: randomHex(8)}
 	out, _ := yaml.Marshal(d)
 	return d, os.WriteFile(path, out, 0o600)
 }

@@ -29,12 +29,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	path := fs.String("config", getenv("TAPLINE_CONFIG"), "YAML configuration file (env TAPLINE_CONFIG)")
 	role := fs.String("role", "", "all, web or worker (overrides the role key)")
+	setPw := fs.String("set-password", "", "set the console password of this roster staff ID (read from stdin) and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg, err := config.Load(*path, getenv)
 	if err != nil {
 		return err
+	}
+	if *setPw != "" {
+		return setPassword(ctx, cfg, *setPw, os.Stdin, out)
 	}
 	if *role != "" {
 		cfg.Role = *role

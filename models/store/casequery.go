@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -40,17 +42,7 @@ func findCase(conn *gorm.DB, number string) (*models.Case, error) {
 // FindCases implements models.CaseService: newest first, with the total.
 func (db *DB) FindCases(ctx context.Context, f models.CaseFilter) ([]*models.Case, int, error) {
 	const op = "store: find cases"
-	q := db.conn.WithContext(ctx).Model(&models.Case{})
-	for _, eq := range [][2]string{
-		{"status", f.Status}, {"department", f.Department}, {"phone", f.Phone}, {"resident_id", f.ResidentID},
-	} {
-		if eq[1] != "" {
-			q = q.Where(eq[0]+" = ?", eq[1])
-		}
-	}
-	if f.Since != nil {
-		q = q.Where("created_at >= ?", norm(*f.Since))
-	}
+	q := filterCases(db.conn.WithContext(ctx).Model(&models.Case{}), f)
 	q = q.Session(&gorm.Session{}) // reusable: Count and Find each clone it
 	var cases []*models.Case
 	offset, limit := max(f.Offset, 0), pageLimit(f.Limit)
@@ -69,6 +61,43 @@ func (db *DB) FindCases(ctx context.Context, f models.CaseFilter) ([]*models.Cas
 	}
 	return cases, int(total), nil
 }
+
+// filterCases applies the filter's conditions to q.
+func filterCases(q *gorm.DB, f models.CaseFilter) *gorm.DB {
+	for _, eq := range [][2]string{
+		{"status", f.Status}, {"department", f.Department}, {"phone", f.Phone}, {"resident_id", f.ResidentID},
+		{"category", f.Category}, {"source", f.Source}, {"address", f.Address},
+	} {
+		if eq[1] != "" {
+			q = q.Where(eq[0]+" = ?", eq[1])
+		}
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if f.Major != nil {
+		q = q.Where("major = ?", *f.Major)
+	}
+	if f.Since != nil {
+		q = q.Where("created_at >= ?", norm(*f.Since))
+	}
+	if f.Until != nil {
+		q = q.Where("created_at < ?", norm(*f.Until))
+	}
+	if f.Query != "" {
+		like := "%" + likeEscaper.Replace(f.Query) + "%"
+		q = q.Where("(number LIKE ? ESCAPE '!' OR address LIKE ? ESCAPE '!' OR phone LIKE ? ESCAPE '!')", like, like, like)
+	}
+	if f.OverdueAt != nil {
+		// Overdue: a stage clock still running past its due time.
+		q = q.Where("EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = ? AND d.due_at < ?)",
+			models.DeadlineRunning, norm(*f.OverdueAt))
+	}
+	return q
+}
+
+// likeEscaper escapes LIKE wildcards with '!' (the same on MySQL and SQLite).
+var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
 
 // CaseEvents implements models.CaseService: the timeline, oldest first.
 func (db *DB) CaseEvents(ctx context.Context, caseID uint64) ([]*models.CaseEvent, error) {
@@ -91,4 +120,34 @@ func pageLimit(limit int) int {
 	default:
 		return limit
 	}
+}
+
+// countColumns are the columns CountCases groups by.
+var countColumns = map[string]bool{"status": true, "department": true, "category": true, "source": true, "major": true}
+
+// CountCases implements models.CaseCounter: the number of cases matching f
+// per value of column by (status, department, category, source or major;
+// major's values are "true" and "false"). Paging fields are ignored.
+func (db *DB) CountCases(ctx context.Context, f models.CaseFilter, by string) (map[string]int, error) {
+	if !countColumns[by] {
+		return nil, models.Errorf(models.EINVALID, "cannot count cases by %q", by)
+	}
+	var rows []struct {
+		Value string
+		N     int
+	}
+	q := filterCases(db.conn.WithContext(ctx).Model(&models.Case{}), f)
+	err := q.Select(by + " AS value, COUNT(*) AS n").Group(by).Scan(&rows).Error
+	if err != nil {
+		return nil, db.wrap("store: count cases", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		v := r.Value
+		if by == "major" {
+			v = strconv.FormatBool(v == "1" || v == "true")
+		}
+		out[v] += r.N
+	}
+	return out, nil
 }
