@@ -35,14 +35,23 @@ type Case struct {
 	Department  string `gorm:"size:32;index;not null"`
 	Major       bool   `gorm:"not null;default:false"`
 	MajorReason string `gorm:"size:64"` // which policy 4.1.3 criterion fired
-	Name        string `gorm:"size:64;not null"`
-	Address     string `gorm:"size:255;not null"`
-	Phone       string `gorm:"size:32;index;not null"`
-	Details     string `gorm:"type:text;not null"`
-	Expectation string `gorm:"type:text"`          // policy 4.2.4: the outcome the resident expects
-	Attachments string `gorm:"type:text"`          // JSON array of Attachment
-	Version     int    `gorm:"not null;default:1"` // optimistic-locking counter
-	CreatedAt   time.Time
+	// Urgent marks a major case the leaders must also report to the housing
+	// authority (policy 4.1.3 情况紧急且重大).
+	Urgent      bool   `gorm:"not null;default:false"`
+	IncidentID  uint64 `gorm:"index;not null;default:0"` // the incident linking a group complaint (PRODUCT A7), 0 = none
+	AreaKey     string `gorm:"size:64;index"`            // estate or street taken from Address, for clustering
+	ExternalRef string `gorm:"size:64"`                  // 12345 / government order number (policy 3.2)
+	// ExternalDue is the deadline set by the referring body; it replaces the
+	// resolution deadline when earlier.
+	ExternalDue *time.Time
+	Name        string    `gorm:"size:64;not null"`
+	Address     string    `gorm:"size:255;not null"`
+	Phone       string    `gorm:"size:32;index;not null"`
+	Details     string    `gorm:"type:text;not null"`
+	Expectation string    `gorm:"type:text"`          // policy 4.2.4: the outcome the resident expects
+	Attachments string    `gorm:"type:text"`          // JSON array of Attachment
+	Version     int       `gorm:"not null;default:1"` // optimistic-locking counter
+	CreatedAt   time.Time `gorm:"index"`              // month ranges of the ledger and statistics
 	UpdatedAt   time.Time
 }
 
@@ -82,6 +91,9 @@ type NewCase struct {
 	// number is assigned; its rows are written with Outbox (task cards
 	// carry the number).
 	BuildOutbox func(c *Case) ([]Outbox, error)
+	// Deadlines are the stage clocks the case starts with (IDs filled in;
+	// CaseID is set by CreateCase).
+	Deadlines []Deadline
 }
 
 // CaseFilter selects cases. Nil or empty fields do not filter.
@@ -91,8 +103,21 @@ type CaseFilter struct {
 	Phone      string
 	ResidentID string
 	Since      *time.Time
-	Offset     int
-	Limit      int // 0 means 50; at most 500
+	// Until keeps cases created before it.
+	Until *time.Time
+	// Statuses keeps cases in any of these statuses (OpenStatuses: the open ones).
+	Statuses []string
+	Category string
+	Source   string
+	Major    *bool
+	// Address keeps cases with exactly this address (duplicate check).
+	Address string
+	// Query keeps cases whose number, address or phone contains it.
+	Query string
+	// OverdueAt keeps cases with a running deadline due before it.
+	OverdueAt *time.Time
+	Offset    int
+	Limit     int // 0 means 50; at most 500
 }
 
 // CaseService stores cases and their timelines.

@@ -76,6 +76,24 @@ type Transition struct {
 	Measure    *Measure  // non-nil: a new measure version
 	Approval   *Approval // non-nil: a decision; MeasureID is filled from Measure when zero
 	Outbox     []Outbox
+	// Deadlines are started with the step; their IDs are filled in.
+	Deadlines []Deadline
+	// StopStages are the stages whose running deadlines stop (done).
+	StopStages []string
+	// StopIncident, when set, stops StopStages on every case of that
+	// incident too (one acknowledgement covers a group complaint).
+	StopIncident uint64
+	// Major, when set, flags the case major (policy 4.1.3) in the same step.
+	Major *MajorFlag
+	// CallBack, when set, is a call-back attempt written with the step.
+	CallBack *CallBack
+}
+
+// MajorFlag makes a case major: which criterion of policy 4.1.3 fired, and
+// whether it is urgent (reported on to the housing authority).
+type MajorFlag struct {
+	Reason string
+	Urgent bool
 }
 
 // CaseworkService stores the lifecycle of cases (policy section 4).

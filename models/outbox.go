@@ -41,8 +41,12 @@ type Outbox struct {
 	Attempts  int
 	LastError string `gorm:"size:512"`
 	SentAt    *time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// DigestKey names the digest this row collects reminder lines for
+	// (channel|target|window); nil for ordinary rows.
+	DigestKey   *string `gorm:"size:191;uniqueIndex"`
+	DigestLines string  `gorm:"type:text"` // JSON array of the digest's lines
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // DeliveryAttempt records one try to deliver an outbox row and its result.

@@ -1,12 +1,10 @@
 package intake
 
 import (
-	"fmt"
 	"strings"
 
 	"tapline/bot"
-	"tapline/bot/dingtalk"
-	"tapline/bot/notify"
+	"tapline/bot/address"
 	"tapline/bot/policy"
 	"tapline/models"
 )
@@ -34,10 +32,13 @@ func (s *Service) Card(c *models.Case, title string) bot.Card {
 		card.Buttons = []bot.Button{{Key: "accept:" + c.Number, Text: "接单", Style: 1}}
 	}
 	if s.baseURL != "" {
-		card.URL = s.baseURL + "/api/v1/cases/" + c.Number
+		card.URL = s.baseURL + "/console/cases/" + c.Number // the case page (signs in first)
 	}
 	return card
 }
+
+// supplementTitle heads the completed card of an emergency filing.
+const supplementTitle = "补充信息"
 
 // cardRows returns the outbox rows that carry c's card to its department's
 // group and, for a major case, to the leaders' group (policy 4.1.3: report
@@ -48,6 +49,16 @@ func (s *Service) cardRows(c *models.Case, title string) ([]models.Outbox, error
 	if err != nil || !c.Major {
 		return rows, err
 	}
+	if s.remind != nil && title == supplementTitle { // leadership was alerted at filing: the completed card only
+		major := msg
+		major.Card = ptr(s.Card(c, "重大投诉："+title))
+		leaders, err := address.Rows(c.ID, address.Book{}.Group(s.policy.LeadersGroup, "leaders"), major)
+		return append(rows, leaders...), err
+	}
+	if s.remind != nil { // the leaders' group, the leader in charge and the GM, with an acknowledge button
+		alert, err := s.remind.Alert(c, title)
+		return append(rows, alert...), err
+	}
 	major := msg
 	major.Card = ptr(s.Card(c, "重大投诉："+title))
 	leaders, err := groupRows(c, s.policy.LeadersGroup, "leaders", major)
@@ -57,25 +68,7 @@ func (s *Service) cardRows(c *models.Case, title string) ([]models.Outbox, error
 // groupRows addresses msg to every platform configured for group g, or to
 // the local sink when none is (embedded demo without credentials).
 func groupRows(c *models.Case, g policy.Group, audience string, msg bot.Message) ([]models.Outbox, error) {
-	kind, payload, err := notify.EncodeMessage(msg)
-	if err != nil {
-		return nil, fmt.Errorf("card payload: %w", err)
-	}
-	row := func(channel, target string) models.Outbox {
-		return models.Outbox{CaseID: c.ID, Channel: channel, Target: target, Audience: audience,
-			Kind: kind, Payload: payload, Status: models.OutboxPending}
-	}
-	var rows []models.Outbox
-	if g.WeComRobotKey != "" {
-		rows = append(rows, row(models.ChannelWeComRobot, g.WeComRobotKey))
-	}
-	if g.DingTalkToken != "" {
-		rows = append(rows, row(models.ChannelDingTalkRobot, dingtalk.Target(g.DingTalkToken, g.DingTalkSecret)))
-	}
-	if len(rows) == 0 {
-		rows = append(rows, row(models.ChannelSink, audience))
-	}
-	return rows, nil
+	return address.Rows(c.ID, address.Book{}.Group(g, audience), msg)
 }
 
 func truncate(s string, n int) string {

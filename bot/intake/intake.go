@@ -16,6 +16,7 @@ import (
 	"tapline/bot/dialog"
 	"tapline/bot/metrics"
 	"tapline/bot/policy"
+	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -35,6 +36,7 @@ type Service struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	baseURL string
+	remind  *remind.Service
 }
 
 var (
@@ -53,6 +55,11 @@ func WithPublicURL(u string) Option {
 	return func(s *Service) { s.baseURL = strings.TrimRight(u, "/") }
 }
 
+// WithRemind starts the stage clocks of each filed case, alerts leadership
+// of major ones with the acknowledgement clock (policy 4.1.3) and clusters
+// group complaints into incidents (PRODUCT A7, D1).
+func WithRemind(r *remind.Service) Option { return func(s *Service) { s.remind = r } }
+
 // New returns a Service.
 func New(p *policy.Policy, cases models.CaseService, enq Enqueuer, clock bot.Clock, log *slog.Logger, opts ...Option) *Service {
 	s := &Service{policy: p, cases: cases, enq: enq, clock: clock, log: log.With("component", "intake")}
@@ -70,24 +77,48 @@ func (s *Service) File(ctx context.Context, d *dialog.Draft) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	ev := models.CaseEvent{Actor: d.ResidentID, Role: "resident", Channel: bot.PlatformWeChat,
+		Text: "居民通过公众号投诉"}
+	saved, _, err := s.fileCase(ctx, c, ev, title(d))
+	if err != nil {
+		return "", err
+	}
+	return saved.Number, nil
+}
+
+// fileCase marks c major where policy 4.1.3 says so (markMajor), then writes
+// the case, its "created" event ev (Type, ToStatus and the major note are
+// filled in here) and the department's task cards headed cardTitle in one
+// transaction, and hands the cards to the delivery queue. Idempotent on
+// c.DraftKey: created is false when the key was filed before.
+func (s *Service) fileCase(ctx context.Context, c *models.Case, ev models.CaseEvent, cardTitle string) (*models.Case, bool, error) {
+	s.markMajor(c)
+	ev.Type, ev.ToStatus = "created", c.Status
+	if c.Major {
+		ev.Text += "，重大投诉（" + c.MajorReason + "，policy 4.1.3）"
+	}
 	nc := &models.NewCase{
-		Case: *c,
-		Event: models.CaseEvent{Type: "created", Actor: d.ResidentID, Role: "resident",
-			Channel: bot.PlatformWeChat, ToStatus: c.Status, Text: createdText(c)},
-		BuildOutbox: func(c *models.Case) ([]models.Outbox, error) { return s.cardRows(c, title(d)) },
+		Case:        *c,
+		Event:       ev,
+		BuildOutbox: func(c *models.Case) ([]models.Outbox, error) { return s.cardRows(c, cardTitle) },
+	}
+	if s.remind != nil {
+		nc.Case.AreaKey = remind.AreaKey(c.Address)
+		nc.Deadlines = s.remind.Plan().Filing(&nc.Case, s.clock.Now())
 	}
 	saved, created, err := s.cases.CreateCase(ctx, nc)
 	if err != nil {
-		return "", fmt.Errorf("file case: %w", err)
+		return nil, false, fmt.Errorf("file case: %w", err)
 	}
 	if !created {
-		return saved.Number, nil
+		return saved, false, nil
 	}
 	s.enqueue(ctx, nc.Outbox)
+	s.afterFiling(ctx, saved, nc.Deadlines)
 	s.metrics.CaseCreated(saved.Source, saved.Major)
 	s.log.Info("case filed", "case", saved.Number, "category", saved.Category,
 		"department", saved.Department, "major", saved.Major)
-	return saved.Number, nil
+	return saved, true, nil
 }
 
 // newCase routes the draft and builds the case row.
@@ -106,28 +137,10 @@ func (s *Service) newCase(d *dialog.Draft) (*models.Case, error) {
 		Name: d.Name, Address: d.Address, Phone: d.Phone, Details: d.Details,
 		Expectation: d.Expectation, Attachments: string(att),
 	}
-	c.Major, c.MajorReason = s.majorReason(d)
-	return c, nil
-}
-
-// majorReason applies policy 4.1.3: the dialog's finding first, then the
-// criteria lexicon over everything the resident wrote.
-func (s *Service) majorReason(d *dialog.Draft) (bool, string) {
 	if d.Major != "" {
-		return true, d.Major
+		c.Major, c.MajorReason = true, d.Major
 	}
-	text := d.Details + " " + d.Expectation + " " + d.Address
-	if crit, _ := s.policy.MajorCriterion(text); crit != "" {
-		return true, crit
-	}
-	return false, ""
-}
-
-func createdText(c *models.Case) string {
-	if c.Major {
-		return "居民通过公众号投诉，重大投诉（" + c.MajorReason + "，policy 4.1.3）"
-	}
-	return "居民通过公众号投诉"
+	return c, nil
 }
 
 // Supplement writes the slots collected after an emergency filing (PRODUCT
@@ -144,16 +157,25 @@ func (s *Service) Supplement(ctx context.Context, d *dialog.Draft) error {
 	full := *existing
 	full.Name, full.Address, full.Phone = c.Name, c.Address, c.Phone
 	full.Details, full.Expectation = c.Details, c.Expectation
-	rows, err := s.cardRows(&full, "补充信息")
+	rows, err := s.cardRows(&full, supplementTitle)
 	if err != nil {
 		return err
 	}
 	ev := models.CaseEvent{Type: "supplemented", Actor: d.ResidentID, Role: "resident",
 		Channel: bot.PlatformWeChat, Text: "居民补充了联系方式和详情（policy 4.1.4）"}
-	if _, err := s.cases.SupplementCase(ctx, d.Number, c, ev, rows); err != nil {
+	if s.remind != nil {
+		c.AreaKey = remind.AreaKey(c.Address)
+	}
+	saved, err := s.cases.SupplementCase(ctx, d.Number, c, ev, rows)
+	if err != nil {
 		return fmt.Errorf("supplement: %w", err)
 	}
 	s.enqueue(ctx, rows)
+	if s.remind != nil && existing.AreaKey == "" && saved.AreaKey != "" { // the address came only now
+		if _, err := s.remind.Cluster(ctx, saved); err != nil {
+			s.log.WarnContext(ctx, "clustering failed", "case", saved.Number, "err", err)
+		}
+	}
 	return nil
 }
 

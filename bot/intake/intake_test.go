@@ -75,7 +75,7 @@ func TestFileRoutesAndCardsMasked(t *testing.T) {
 		if m.Card.CaseNumber != num || m.Card.Phone != "138****5678" || m.Card.Name != "张**" || m.Card.Department != "水质检测室" {
 			t.Fatalf("card: %+v", m.Card)
 		}
-		if m.Card.URL != "https://tapline.example/api/v1/cases/"+num {
+		if m.Card.URL != "https://tapline.example/console/cases/"+num {
 			t.Fatalf("url %q", m.Card.URL)
 		}
 	}

@@ -32,6 +32,9 @@ type Policy struct {
 	Major        map[string][]string    `yaml:"major_keywords"`
 	Emergencies  []*Emergency           `yaml:"emergencies"`
 	Roster       []*Staff               `yaml:"roster"`
+	Deadlines    Deadlines              `yaml:"deadlines"`
+	Clustering   Clustering             `yaml:"clustering"`
+	Prevention   PreventionRule         `yaml:"prevention"`
 
 	staff map[string]*Staff
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // MustLoad loads the repository's configs/policy.yaml.
@@ -34,6 +35,12 @@ func TestShippedPolicyLoads(t *testing.T) {
 	if p.LeaderOf("quality").ID != "leader.b" || p.Staff("gm").Role != RoleGM {
 		t.Error("leaders wrong")
 	}
+	if span, wall := p.Allowed("accept", "pipe_leak", false); span.Duration != time.Hour || wall {
+		t.Errorf("pipe leak accept = %v wall=%v, want 1h business (category override)", span, wall)
+	}
+	if span, wall := p.Allowed("feedback", "billing", true); !span.SameDay || !wall {
+		t.Errorf("major feedback = %v wall=%v", span, wall)
+	}
 	if c, _ := p.MajorCriterion("我要找记者曝光"); c != "media" {
 		t.Errorf("criterion = %q", c)
 	}
@@ -62,6 +69,14 @@ func TestInvalidPolicies(t *testing.T) {
 		{"null leader", "leaders:\n", "leaders:\n  leader.z: null\n", "leaders.leader.z: empty entry"},
 		{"null emergency", "emergencies:\n", "emergencies:\n  - null\n", "emergencies[0]: empty entry"},
 		{"null roster entry", "roster:\n", "roster:\n  - null\n", "roster[0]: empty entry"},
+		{"unknown stage", "    accept:    {ordinary: 2h", "    acept:    {ordinary: 2h", "deadlines.stages.acept: unknown stage"},
+		{"missing stage", "    callback:  {ordinary: 1d, major: 1d}         # policy 3.1\n", "", "deadlines.stages.callback: missing"},
+		{"bad span", "resolve:   {ordinary: 3d", "resolve:   {ordinary: 3x", `"3x" is not a duration`},
+		{"no major span", "approve:   {ordinary: 4h, major: 2h}", "approve:   {ordinary: 4h}", "deadlines.stages.approve.major: required"},
+		{"fractions out of order", "remind_at: [0.5, 0.8]", "remind_at: [0.8, 0.5]", "ascending"},
+		{"category stage unknown", "pipe_leak: {accept: 1h", "pipe_leak: {acept: 1h", "deadlines.categories.pipe_leak.acept: unknown stage"},
+		{"category unknown", "    water_quality: {accept: 1h", "    dirty: {accept: 1h", "deadlines.categories.dirty: unknown category"},
+		{"cluster of one", "households: 3", "households: 1", "clustering: households"},
 		{"half dingtalk", `leaders_group: {wecom_robot_key: "", dingtalk_token: ""`, `leaders_group: {wecom_robot_key: "", dingtalk_token: "x"`, ""},
 	}
 	for _, tt := range tests {

@@ -23,14 +23,24 @@ type WeCom struct {
 	CorpID         string // app only; the smart bot's receive id is ""
 	Bot            bool
 	HTTP           *http.Client
-	seq            int64
+	// Now is the sender's clock (default time.Now): a test whose server runs
+	// on a simulated clock signs with the same one.
+	Now func() time.Time
+	seq int64
+}
+
+func (w *WeCom) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
 }
 
 // Text sends a text from userID (in chatID for the smart bot) and returns
 // the reply's text.
 func (w *WeCom) Text(ctx context.Context, userID, chatID, text string) (string, error) {
 	w.seq++
-	now := time.Now()
+	now := w.now()
 	if w.Bot {
 		m := map[string]any{"msgid": fmt.Sprintf("sim-%d-%d", now.UnixNano(), w.seq), "aibotid": "sim-bot",
 			"chatid": chatID, "chattype": "group", "from": map[string]string{"userid": userID},
@@ -46,7 +56,7 @@ func (w *WeCom) Text(ctx context.Context, userID, chatID, text string) (string, 
 
 // Click presses a card button (template_card_event) as userID.
 func (w *WeCom) Click(ctx context.Context, userID, key, taskID string) (string, error) {
-	now := time.Now()
+	now := w.now()
 	if w.Bot {
 		m := map[string]any{"msgid": fmt.Sprintf("sim-click-%d", now.UnixNano()), "aibotid": "sim-bot", "chattype": "group",
 			"from": map[string]string{"userid": userID}, "msgtype": "event",
@@ -67,7 +77,7 @@ func (w *WeCom) post(ctx context.Context, plain []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	ts, nonce := strconv.FormatInt(time.Now().Unix(), 10), strconv.FormatInt(time.Now().UnixNano()%1e9, 10)
+	ts, nonce := strconv.FormatInt(w.now().Unix(), 10), strconv.FormatInt(time.Now().UnixNano()%1e9, 10)
 	q := url.Values{"msg_signature": {Sign(w.Token, ts, nonce, enc)}, "timestamp": {ts}, "nonce": {nonce}}
 	body := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><AgentID>1000002</AgentID><Encrypt><![CDATA[%s]]></Encrypt></xml>", w.CorpID, enc)
 	if w.Bot {

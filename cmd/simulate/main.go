@@ -2,7 +2,9 @@
 // server. "resident" plays a WeChat resident through real signed (and
 // AES-encrypted) webhooks, answering the dialog the way people do — messy,
 // with a wrong number and a correction — then prints the filed case and the
-// card the department got. "case" then plays the whole ordinary case: crew,
+// card the department got. "major" plays a burst main reported by three
+// households of one estate (one incident, leaders alerted, the leader's
+// report to the housing authority and acknowledgement). "case" then plays the whole ordinary case: crew,
 // leader and head on the WeCom app, the WeCom smart bot and DingTalk, and the
 // resident accepting the measures. "load" measures throughput and latency
 // of whole intake dialogs against the real server, side by side with four
@@ -33,8 +35,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "baseline" && os.Getenv(childEnv) != "" {
 		return serveBaseline(ctx, args[1:], out)
 	}
-	if len(args) == 0 || (args[0] != "resident" && args[0] != "case") {
-		return errors.New("usage: simulate resident|case [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]\n" +
+	if len(args) == 0 || (args[0] != "resident" && args[0] != "case" && args[0] != "major") {
+		return errors.New("usage: simulate resident|case|major [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]\n" +
 			"       simulate load [-residents 32] [-duration 10s] [-mysql DSN -redis ADDR] [-backend real|embedded|both]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
@@ -48,8 +50,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if args[0] == "case" {
+	switch args[0] {
+	case "case":
 		return playCase(ctx, o, out)
+	case "major":
+		return playMajor(ctx, o, out)
 	}
 	return playResident(ctx, o, out)
 }

@@ -26,7 +26,8 @@ var errDuplicateDraft = errors.New("store: duplicate draft key")
 // idempotent on Case.DraftKey. On success nc is updated with the stored
 // rows (IDs, number, times; BuildOutbox's rows appended to nc.Outbox). A
 // lock conflict reruns the transaction, and BuildOutbox with it. The date
-// in the number is Case.CreatedAt's (now when zero) in Config.Location.
+// in the number is Case.CreatedAt's (now when zero) in Config.Location;
+// a day's numbers are unique and increasing but may have gaps (takeNumber).
 func (db *DB) CreateCase(ctx context.Context, nc *models.NewCase) (*models.Case, bool, error) {
 	const op = "store: create case"
 	if nc == nil || nc.Case.DraftKey == "" {
@@ -51,22 +52,33 @@ func (db *DB) CreateCase(ctx context.Context, nc *models.NewCase) (*models.Case,
 	return &c, true, nil
 }
 
-// fileCase runs the filing transaction, creating the day's counter row
-// first when it is missing.
+// fileCase takes a number (takeNumber: a statement of its own, before the
+// transaction) and runs the filing transaction with it. A duplicate key
+// while the DraftKey is still unfiled means the number was taken (a reset
+// counter, a row made by hand): it takes a fresh one, numberAttempts times
+// at most. Case.CreatedAt is fixed first so that the number's day and the
+// row's date agree on every attempt.
 func (db *DB) fileCase(ctx context.Context, nc *models.NewCase) (models.NewCase, error) {
+	base := *nc
+	if base.Case.CreatedAt.IsZero() {
+		base.Case.CreatedAt = db.now()
+	}
 	var out models.NewCase
-	var err error
-	for attempt := 0; ; attempt++ {
-		err = db.inTx(ctx, func(tx *gorm.DB) error {
-			out = db.prepareNewCase(nc)
-			return insertNewCase(tx, db.dialect, db.dayOf(out.Case.CreatedAt), &out)
-		})
-		var missing errNoCounter
-		if !errors.As(err, &missing) || attempt == 2 { // a filing may straddle midnight once
+	for attempt := 1; ; attempt++ {
+		number, err := db.takeNumber(ctx, db.dayOf(base.Case.CreatedAt))
+		if err != nil {
 			return out, err
 		}
-		if err = db.ensureCounter(ctx, missing.day); err != nil {
+		err = db.inTx(ctx, func(tx *gorm.DB) error {
+			out = db.prepareNewCase(&base)
+			out.Case.Number = number
+			return insertNewCase(tx, &out)
+		})
+		if !errors.Is(err, errDuplicateDraft) || attempt == numberAttempts {
 			return out, err
+		}
+		if _, ferr := db.caseByDraftKey(ctx, base.Case.DraftKey); !isNotFound(ferr) {
+			return out, err // the key was filed meanwhile (or the lookup failed): CreateCase decides
 		}
 	}
 }
@@ -91,6 +103,7 @@ func (db *DB) prepareNewCase(nc *models.NewCase) models.NewCase {
 	out.Event.CreatedAt = now
 	out.Outbox = prepareOutbox(nc.Outbox, now)
 	out.BuildOutbox = nc.BuildOutbox
+	out.Deadlines = prepareDeadlines(nc.Deadlines, now)
 	return out
 }
 
@@ -122,15 +135,10 @@ func fillOutbox(r *models.Outbox, now time.Time) {
 	r.LastError = truncate(r.LastError, maxErrorLen)
 }
 
-// insertNewCase writes a prepared filing, with BuildOutbox's rows once the
-// number is known; a DraftKey race ends it with errDuplicateDraft (the
-// transaction rolls back, number included).
-func insertNewCase(tx *gorm.DB, dialect, day string, nc *models.NewCase) error {
-	number, err := nextNumber(tx, dialect, day)
-	if err != nil {
-		return err
-	}
-	nc.Case.Number = number
+// insertNewCase writes a prepared and numbered filing, with BuildOutbox's
+// rows; a duplicate DraftKey or number ends it with errDuplicateDraft (the
+// transaction rolls back; the number is not given back).
+func insertNewCase(tx *gorm.DB, nc *models.NewCase) error {
 	if err := tx.Create(&nc.Case).Error; err != nil {
 		if isDuplicate(err) {
 			return errDuplicateDraft
@@ -144,6 +152,9 @@ func insertNewCase(tx *gorm.DB, dialect, day string, nc *models.NewCase) error {
 			return fmt.Errorf("build outbox: %w", err)
 		}
 		nc.Outbox = append(nc.Outbox, prepareOutbox(rows, nc.Case.UpdatedAt)...)
+	}
+	if err := insertDeadlines(tx, nc.Case.ID, nc.Deadlines); err != nil {
+		return err
 	}
 	return insertChildren(tx, nc.Case.ID, &nc.Event, nc.Outbox)
 }

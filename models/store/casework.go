@@ -75,6 +75,7 @@ func (db *DB) prepareTransition(t *models.Transition) models.Transition {
 		a.ID, a.CaseID, a.CreatedAt = 0, t.CaseID, now
 		w.Approval = &a
 	}
+	w.Deadlines = prepareDeadlines(t.Deadlines, now)
 	return w
 }
 
@@ -116,6 +117,9 @@ func insertTransition(tx *gorm.DB, t *models.Transition) error {
 		if err := tx.Create(t.Approval).Error; err != nil {
 			return fmt.Errorf("insert approval: %w", err)
 		}
+	}
+	if err := applyClocks(tx, t); err != nil {
+		return err
 	}
 	return insertChildren(tx, t.CaseID, &t.Event, t.Outbox)
 }

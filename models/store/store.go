@@ -99,7 +99,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 func (db *DB) connect(ctx context.Context, dialector gorm.Dialector, maxOpen int) error {
 	conn, err := gorm.Open(dialector, &gorm.Config{
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
+		// Prepared statements on MySQL only: gorm's statement cache can
+		// deadlock a one-connection pool (go-gorm/gorm#7350, #7465), which
+		// is what SQLite runs on.
+		PrepareStmt: db.dialect == DialectMySQL,
 		NowFunc:                db.now,
 		Logger:                 newGormLogger(db.log),
 	})

@@ -69,5 +69,6 @@ func supplementFields(cur, src *models.Case) map[string]any {
 	set("details", &cur.Details, src.Details)
 	set("expectation", &cur.Expectation, src.Expectation)
 	set("attachments", &cur.Attachments, src.Attachments)
+	set("area_key", &cur.AreaKey, src.AreaKey)
 	return updates
 }

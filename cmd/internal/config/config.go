@@ -31,6 +31,7 @@ type Config struct {
 	RedisDB       int      `yaml:"redis_db"`
 	AdminToken    string   `yaml:"admin_token"`
 	PolicyFile    string   `yaml:"policy_file"`
+	CalendarFile  string   `yaml:"calendar_file"` // default: calendar.txt beside PolicyFile
 	DialogFile    string   `yaml:"dialog_file"`
 	PublicURL     string   `yaml:"public_url"`
 	Role          string   `yaml:"role"`

@@ -113,7 +113,8 @@ func checkCardsOnce(t *testing.T, c *cluster, db *sql.DB) {
 	eventually(t, 90*time.Second, func() bool {
 		return queryInt(t, db, "SELECT COUNT(*) FROM outboxes WHERE status <> 'sent'") == 0
 	}, func() string {
-		return fmt.Sprintf("%d outbox rows not sent", queryInt(t, db, "SELECT COUNT(*) FROM outboxes WHERE status <> 'sent'"))
+		return fmt.Sprintf("%d outbox rows not sent: %s", queryInt(t, db, "SELECT COUNT(*) FROM outboxes WHERE status <> 'sent'"),
+			unsent(t, db))
 	})
 	dup := queryInt(t, db, `SELECT COUNT(*) FROM (SELECT case_id FROM outboxes
 		GROUP BY case_id, channel, target, MD5(payload) HAVING COUNT(*) > 1) d`)
@@ -153,4 +154,24 @@ func checkCardsOnce(t *testing.T, c *cluster, db *sql.DB) {
 	if c.robot.count() != total {
 		t.Errorf("robot got %d requests, %d robot rows", c.robot.count(), total)
 	}
+}
+
+// unsent describes the rows not sent, for a failure message.
+func unsent(t *testing.T, db *sql.DB) string {
+	rows, err := db.Query(`SELECT id, case_id, channel, audience, kind, status, attempts, next_at, last_error
+		FROM outboxes WHERE status <> 'sent' LIMIT 10`)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, caseID, attempts int
+		var channel, audience, kind, status, lastErr string
+		var next time.Time
+		_ = rows.Scan(&id, &caseID, &channel, &audience, &kind, &status, &attempts, &next, &lastErr)
+		out = append(out, fmt.Sprintf("#%d case %d %s→%s %s %s attempts=%d next=%s err=%q",
+			id, caseID, channel, audience, kind, status, attempts, next.Format(time.RFC3339), lastErr))
+	}
+	return strings.Join(out, "; ")
 }

@@ -95,9 +95,14 @@ var issues = []string{"最近晚上水压特别小", "这两天自来水发黄",
 // complaint is a resident's first message with every detail the dialog
 // asks for (policy 4.1.4, 4.2.4), so the next answer is the confirmation.
 func complaint(i int) string {
-	return "你好，我叫" + residentName(i) + "，电话" + fmt.Sprintf("139%08d", 10000+i) + "，住光明路" +
+	return "你好，我叫" + residentName(i) + "，电话" + fmt.Sprintf("139%08d", 10000+i) + "，住" + street(i) +
 		strconv.Itoa(i+1) + "号2栋，" + issues[i%len(issues)] + "，希望尽快解决"
 }
+
+// street gives residents with the same issue different streets: three
+// households of one street with one issue would be a group complaint
+// (policy 4.1.3), flagged major, with the GM approving.
+func street(i int) string { return fmt.Sprintf("光明%d路", i/len(issues)) }
 
 // residentName returns a distinct Chinese name for resident i.
 func residentName(i int) string {

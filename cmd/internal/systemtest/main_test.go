@@ -93,6 +93,7 @@ func serverEnv(mysqlDSN, redisAddr string) map[string]string {
 		"TAPLINE_ADMIN_TOKEN":             adminToken,
 		"TAPLINE_POLICY_FILE":             filepath.Join(repoRoot, "configs/policy.yaml"),
 		"TAPLINE_DIALOG_FILE":             filepath.Join(repoRoot, "configs/dialog.yaml"),
+		"TAPLINE_CALENDAR_FILE":           filepath.Join(repoRoot, "configs/calendar.txt"),
 		"TAPLINE_WECHAT_TOKEN":            wxToken,
 		"TAPLINE_WECHAT_APP_ID":           wxAppID,
 		"TAPLINE_WECHAT_ENCODING_AES_KEY": aesKey,

@@ -1,0 +1,139 @@
+package remind
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"tapline/bot"
+	"tapline/bot/address"
+	"tapline/bot/notify"
+	"tapline/models"
+)
+
+// Fire runs step of deadline id: nothing when the row has moved past that
+// step or stopped (another worker fired it, or the stage is done); the row
+// is dropped, and the drop logged, when its case vanished or moved on.
+// Otherwise the messages, the warning and the event are written together
+// with the step's advance, then delivered, and the next step is armed.
+func (s *Service) Fire(ctx context.Context, id uint64, step int) error {
+	d, err := s.deadlines.FindDeadline(ctx, id)
+	switch {
+	case models.ErrorCode(err) == models.ENOTFOUND:
+		s.log.InfoContext(ctx, "deadline gone; task dropped", "deadline", id)
+		return nil
+	case err != nil:
+		return fmt.Errorf("remind: %w", err)
+	case d.Status != models.DeadlineRunning || d.Step != step:
+		return nil
+	}
+	now := s.clock.Now()
+	if now.Before(d.NextAt) { // an early task (clock skew, re-armed row): wait for the row's time
+		return s.arm.Arm(ctx, d.ID, d.Step, d.NextAt)
+	}
+	c, err := s.cases.FindCaseByID(ctx, d.CaseID)
+	if models.ErrorCode(err) == models.ENOTFOUND || (err == nil && statusBound(d.Stage) && StageOf(c.Status) != d.Stage) {
+		s.log.WarnContext(ctx, "deadline dropped: its case vanished or moved on", "deadline", d.ID,
+			"stage", d.Stage, "case_id", d.CaseID)
+		return s.deadlines.DropDeadline(ctx, d.ID, now)
+	}
+	if err != nil {
+		return fmt.Errorf("remind: %w", err)
+	}
+	f, err := s.firing(ctx, d, c, now)
+	if err != nil {
+		return err
+	}
+	if err := s.deadlines.Fire(ctx, f); err != nil {
+		if models.ErrorCode(err) == models.ECONFLICT {
+			return nil // fired by another worker
+		}
+		return fmt.Errorf("remind: fire %d step %d: %w", d.ID, step, err)
+	}
+	s.deliver(ctx, f.Outbox)
+	s.log.InfoContext(ctx, "deadline fired", "deadline", d.ID, "case", c.Number, "stage", d.Stage, "step", step)
+	if err := s.arm.Arm(ctx, d.ID, step+1, f.Next); err != nil {
+		s.log.WarnContext(ctx, "arm next step failed; reconciler will retry", "deadline", d.ID, "err", err)
+	}
+	return nil
+}
+
+// firing builds what step d.Step writes. A reminder whose successor is
+// already due (the workers were down) is skipped: the warning or
+// escalation that follows says more. Warnings and escalations always go.
+func (s *Service) firing(ctx context.Context, d *models.Deadline, c *models.Case, now time.Time) (*models.Firing, error) {
+	_, kind, level := s.plan.Step(d, d.Step)
+	next, _, _ := s.plan.Step(d, d.Step+1)
+	f := &models.Firing{DeadlineID: d.ID, Step: d.Step, Now: now, Next: next, Level: max(level, d.Level),
+		Render: renderDigest, Window: s.plan.Policy.Deadlines.DigestWindow.Duration}
+	if kind == KindRemind && !next.After(now) {
+		return f, nil
+	}
+	w, err := s.cases.CaseWork(ctx, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("remind: %w", err)
+	}
+	line := s.line(kind, d, c, now, level)
+	rungs := []string{rung(d.Stage, level)}
+	if kind == KindWarn {
+		rungs = []string{rung(d.Stage, 0), rung(d.Stage, 1)}
+		resp := s.responsible(d, c, w.Assignee)
+		f.Warning = &models.Warning{Stage: d.Stage, Department: c.Department, Responsible: resp, DueAt: d.DueAt}
+		line += "（已记录警告，policy 6.1；责任人：" + s.staffName(resp) + "）"
+	}
+	if kind != KindRemind {
+		f.Event = &models.CaseEvent{Type: "deadline_" + kind, Actor: "system", Role: "system",
+			Channel: "timer", FromStatus: c.Status, ToStatus: c.Status, Text: line}
+	}
+	return f, s.address(f, c, w.Assignee, rungs, line)
+}
+
+// address adds the rows of line for each rung: one direct message per
+// person, one digest line per group.
+func (s *Service) address(f *models.Firing, c *models.Case, assignee string, rungs []string, line string) error {
+	seenGroup, seenPerson := map[string]bool{}, map[string]bool{}
+	for _, r := range rungs {
+		pp := s.reach(r, c, assignee)
+		var dests []address.Dest
+		for _, st := range pp.staff {
+			if st != nil && !seenPerson[st.ID] {
+				seenPerson[st.ID] = true
+				dests = append(dests, s.book.Person(st)...)
+			}
+		}
+		rows, err := address.Rows(c.ID, dests, bot.Message{Text: line})
+		if err != nil {
+			return err
+		}
+		f.Outbox = append(f.Outbox, rows...)
+		for _, g := range pp.group {
+			if k := g.Channel + g.Target; !seenGroup[k] {
+				seenGroup[k] = true
+				f.Digest = append(f.Digest, models.DigestLine{Channel: g.Channel, Target: g.Target, Audience: g.Audience, Line: line})
+			}
+		}
+	}
+	return nil
+}
+
+// deliver hands rows to the delivery queue (each at its NextAt); the
+// outbox reconciler sends what it could not take.
+func (s *Service) deliver(ctx context.Context, rows []models.Outbox) {
+	ids := make([]uint64, 0, len(rows))
+	for _, r := range rows { // a digest row is armed at its window's end
+		ids = append(ids, r.ID)
+	}
+	if err := s.enq.Enqueue(ctx, ids...); err != nil {
+		s.log.WarnContext(ctx, "enqueue reminders failed; reconciler will retry", "err", err)
+	}
+}
+
+// renderDigest is the message of a group's digest: one line per reminder.
+func renderDigest(lines []string) (string, string, error) {
+	text := strings.Join(lines, "\n")
+	if len(lines) > 1 {
+		text = fmt.Sprintf("⏰ 催办汇总（%d 条）\n%s", len(lines), text)
+	}
+	return notify.EncodeMessage(bot.Message{Text: text})
+}

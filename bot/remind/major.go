@@ -1,0 +1,113 @@
+package remind
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"tapline/bot"
+	"tapline/bot/address"
+	"tapline/models"
+)
+
+// ActAck is the card-button action of a leader's acknowledgement; the key
+// is "ack:<number>" (bot/casework's key format).
+const ActAck = "ack"
+
+// criterionNames are the criteria of policy 4.1.3 as leaders read them.
+var criterionNames = map[string]string{
+	"safety": "安全", "government": "政府机关转交", "media": "媒体曝光", "group": "群体性投诉",
+	"compensation": "经济赔偿", "loss": "经济损失较大", "social": "重大社会影响", "legal": "可能涉及司法",
+	"staff": "工作人员认定",
+}
+
+// CriterionName returns the Chinese name of a policy 4.1.3 criterion.
+func CriterionName(key string) string {
+	if n, ok := criterionNames[key]; ok {
+		return n
+	}
+	return key
+}
+
+// Alert returns the rows that report a major case to leadership at once
+// (policy 4.1.3): a card with an acknowledge button to the leaders' group,
+// to the leader in charge and to the GM. Personal data is masked.
+func (s *Service) Alert(c *models.Case, headline string) ([]models.Outbox, error) {
+	p := s.plan.Policy
+	card := &bot.Card{
+		Title: "🚨 重大投诉：" + headline, CaseNumber: c.Number, Major: true,
+		MajorWhy: CriterionName(c.MajorReason), Name: models.MaskName(c.Name), Phone: models.MaskPhone(c.Phone),
+		Address: c.Address, Summary: truncate(c.Details, 120), At: s.clock.Now(),
+		Status: fmt.Sprintf("请在30分钟内确认：回复「已阅 %s」或点按钮（policy 4.1.3）", c.Number),
+		Buttons: []bot.Button{{Key: ActAck + ":" + c.Number, Text: "已阅", Style: 1}},
+	}
+	if cat := p.Category(c.Category); cat != nil {
+		card.Category = cat.Name
+	}
+	if d := p.Department(c.Department); d != nil {
+		card.Department = d.Name
+	}
+	dests := s.book.Leaders()
+	if l := p.LeaderOf(c.Department); l != nil {
+		dests = append(dests, s.book.Person(p.Staff(l.ID))...)
+	}
+	dests = append(dests, s.book.Person(p.Staff(p.GM))...)
+	return address.Rows(c.ID, dests, bot.Message{Card: card})
+}
+
+// Cluster links a newly filed case to the incident of its category and
+// area (PRODUCT A7): when the policy's number of households complained
+// within its window, the incident is created, every linked case becomes
+// major (policy 4.1.3 群体性投诉), and leadership is alerted once, with the
+// acknowledgement clock on the incident's lead case.
+func (s *Service) Cluster(ctx context.Context, c *models.Case) (*models.Incident, error) {
+	if c.AreaKey == "" {
+		return nil, nil
+	}
+	cfg := s.plan.Policy.Clustering
+	now := s.clock.Now()
+	cl := &models.Cluster{CaseID: c.ID, Category: c.Category, AreaKey: c.AreaKey,
+		Since: now.Add(-cfg.Window.Duration), Now: now, Threshold: cfg.Households,
+		Event: models.CaseEvent{Type: "major", Actor: "system", Role: "system", Channel: "cluster",
+			Text: fmt.Sprintf("同一区域（%s）%s内多户反映同类问题，并为一个事件，认定为重大投诉（群体性，policy 4.1.3）",
+				c.AreaKey, span(cfg.Window.Duration))}}
+	cl.Build = func(inc *models.Incident, cases []*models.Case) ([]models.Outbox, []models.Deadline, error) {
+		lead := *c
+		lead.Major, lead.MajorReason = true, "group"
+		rows, err := s.Alert(&lead, fmt.Sprintf("群体性事件，%s %d 户反映%s", c.AreaKey, inc.Households, numbers(cases)))
+		return rows, []models.Deadline{s.plan.New(models.StageMajorAck, &lead, now)}, err
+	}
+	inc, created, rows, dls, err := s.deadlines.LinkIncident(ctx, cl)
+	if err != nil || !created {
+		return inc, err
+	}
+	s.deliver(ctx, rows)
+	s.ArmAll(ctx, dls)
+	s.log.InfoContext(ctx, "incident created", "incident", inc.ID, "case", c.Number, "households", inc.Households)
+	return inc, nil
+}
+
+// numbers lists the case numbers of an incident.
+func numbers(cases []*models.Case) string {
+	ns := make([]string, 0, len(cases))
+	for _, c := range cases {
+		ns = append(ns, c.Number)
+	}
+	return "（" + strings.Join(ns, "、") + "）"
+}
+
+// truncate shortens s to n runes.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// StartMajor returns what flags c major now: its clocks and the alert.
+func (s *Service) StartMajor(c *models.Case, headline string, now time.Time) ([]models.Deadline, []models.Outbox, error) {
+	rows, err := s.Alert(c, headline)
+	return s.plan.MajorClocks(c, now), rows, err
+}

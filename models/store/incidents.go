@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"tapline/models"
+)
+
+// LinkIncident implements models.DeadlineService. The open incident of a
+// category and area is one row (a unique OpenKey), locked while a case is
+// linked, so replicas filing the third and fourth household at once make
+// one incident: the loser of the insert race retries and joins it.
+func (db *DB) LinkIncident(ctx context.Context, cl *models.Cluster) (*models.Incident, bool, []models.Outbox, []models.Deadline, error) {
+	const op = "store: link incident"
+	if cl == nil || cl.CaseID == 0 || cl.AreaKey == "" || cl.Threshold < 2 {
+		return nil, false, nil, nil, models.Errorf(models.EINVALID, "A cluster needs a case, an area and a threshold of 2 or more.")
+	}
+	if ok, err := db.mayCluster(ctx, cl); err != nil || !ok {
+		return nil, false, nil, nil, db.wrap(op, err)
+	}
+	var inc *models.Incident
+	var created bool
+	var rows []models.Outbox
+	var dls []models.Deadline
+	err := db.inTx(ctx, func(tx *gorm.DB) error {
+		var err error
+		inc, created, rows, dls, err = db.linkTx(tx, cl)
+		return err
+	})
+	if err != nil {
+		return nil, false, nil, nil, db.wrap(op, err)
+	}
+	return inc, created, rows, dls, nil
+}
+
+// linkTx is one attempt of LinkIncident.
+func (db *DB) linkTx(tx *gorm.DB, cl *models.Cluster) (*models.Incident, bool, []models.Outbox, []models.Deadline, error) {
+	now := norm(cl.Now)
+	key := cl.Category + "|" + cl.AreaKey
+	var inc models.Incident
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("open_key = ?", key).Take(&inc).Error
+	switch {
+	case err == nil && !inc.LastAt.Before(norm(cl.Since)):
+		return db.joinIncident(tx, &inc, cl, now)
+	case err == nil: // stale: close it, a new one may start
+		if err := tx.Model(&inc).Update("open_key", nil).Error; err != nil {
+			return nil, false, nil, nil, fmt.Errorf("close incident: %w", err)
+		}
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, false, nil, nil, fmt.Errorf("find incident: %w", err)
+	}
+	return db.startIncident(tx, key, cl, now)
+}
+
+// clusterCases returns the cases of cl's category and area since cl.Since
+// not linked to another incident, oldest first, and how many households
+// (distinct phones, else residents) they come from.
+func clusterCases(tx *gorm.DB, cl *models.Cluster, incidentID uint64) ([]*models.Case, int, error) {
+	var cases []*models.Case
+	err := tx.Where("category = ? AND area_key = ? AND created_at >= ? AND (incident_id = 0 OR incident_id = ?)",
+		cl.Category, cl.AreaKey, norm(cl.Since), incidentID).Order("id").Find(&cases).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("cluster cases: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, c := range cases {
+		h := c.Phone
+		if h == "" {
+			h = "r:" + c.ResidentID
+		}
+		if h == "" || h == "r:" {
+			h = fmt.Sprintf("c:%d", c.ID)
+		}
+		seen[h] = true
+	}
+	return cases, len(seen), nil
+}
+
+// startIncident creates the incident when the threshold is reached.
+func (db *DB) startIncident(tx *gorm.DB, key string, cl *models.Cluster, now time.Time) (*models.Incident, bool, []models.Outbox, []models.Deadline, error) {
+	cases, households, err := clusterCases(tx, cl, 0)
+	if err != nil || households < cl.Threshold {
+		return nil, false, nil, nil, err
+	}
+	k := key
+	inc := models.Incident{OpenKey: &k, Category: cl.Category, AreaKey: cl.AreaKey, LeadCaseID: cl.CaseID,
+		Households: households, FirstAt: cases[0].CreatedAt, LastAt: now, CreatedAt: now}
+	if err := tx.Create(&inc).Error; err != nil {
+		if isDuplicate(err) {
+			return nil, false, nil, nil, errRetry
+		}
+		return nil, false, nil, nil, fmt.Errorf("insert incident: %w", err)
+	}
+	if err := markIncident(tx, &inc, cases, cl, now); err != nil {
+		return nil, false, nil, nil, err
+	}
+	if cl.Build == nil {
+		return &inc, true, nil, nil, nil
+	}
+	rows, dls, err := cl.Build(&inc, cases)
+	if err != nil {
+		return nil, false, nil, nil, fmt.Errorf("build incident: %w", err)
+	}
+	rows = prepareOutbox(rows, now)
+	for i := range rows {
+		rows[i].CaseID = inc.LeadCaseID
+	}
+	if len(rows) > 0 {
+		if err := tx.Create(&rows).Error; err != nil {
+			return nil, false, nil, nil, fmt.Errorf("insert incident outbox: %w", err)
+		}
+	}
+	dls = prepareDeadlines(dls, now)
+	if err := insertDeadlines(tx, inc.LeadCaseID, dls); err != nil {
+		return nil, false, nil, nil, err
+	}
+	return &inc, true, rows, dls, nil
+}
+
+// joinIncident links the new cases of the area to an open incident.
+func (db *DB) joinIncident(tx *gorm.DB, inc *models.Incident, cl *models.Cluster, now time.Time) (*models.Incident, bool, []models.Outbox, []models.Deadline, error) {
+	cases, households, err := clusterCases(tx, cl, inc.ID)
+	if err != nil {
+		return nil, false, nil, nil, err
+	}
+	inc.LastAt, inc.Households = now, max(households, inc.Households)
+	if err := tx.Model(inc).Updates(map[string]any{"last_at": now, "households": inc.Households}).Error; err != nil {
+		return nil, false, nil, nil, fmt.Errorf("update incident: %w", err)
+	}
+	return inc, false, nil, nil, markIncident(tx, inc, cases, cl, now)
+}
+
+// markIncident links cases to inc and flags the ones not yet major
+// (policy 4.1.3 群体性投诉), with an event on each.
+func markIncident(tx *gorm.DB, inc *models.Incident, cases []*models.Case, cl *models.Cluster, now time.Time) error {
+	for _, c := range cases {
+		if c.IncidentID == inc.ID && c.Major {
+			continue
+		}
+		updates := map[string]any{"incident_id": inc.ID, "version": gorm.Expr("version + 1"), "updated_at": now}
+		if !c.Major {
+			updates["major"], updates["major_reason"] = true, "group"
+		}
+		if err := tx.Model(&models.Case{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
+			return fmt.Errorf("link case: %w", err)
+		}
+		ev := cl.Event
+		ev.ID, ev.CaseID, ev.CreatedAt, ev.FromStatus, ev.ToStatus = 0, c.ID, now, c.Status, c.Status
+		if err := tx.Create(&ev).Error; err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+	}
+	return nil
+}
+
+// IncidentCases implements models.DeadlineService.
+func (db *DB) IncidentCases(ctx context.Context, incidentID uint64) ([]*models.Case, error) {
+	var out []*models.Case
+	err := db.conn.WithContext(ctx).Where("incident_id = ?", incidentID).Order("id").Find(&out).Error
+	return out, db.wrap("store: incident cases", err)
+}
+
+// mayCluster is the cheap check before LinkIncident's locking transaction:
+// an open incident for the category and area exists, or enough distinct
+// households complained in the window. Most filings stop here.
+func (db *DB) mayCluster(ctx context.Context, cl *models.Cluster) (bool, error) {
+	conn := db.conn.WithContext(ctx)
+	var open int64
+	err := conn.Model(&models.Incident{}).Where("open_key = ?", cl.Category+"|"+cl.AreaKey).Count(&open).Error
+	if err != nil || open > 0 {
+		return open > 0, err
+	}
+	var households int64
+	err = conn.Model(&models.Case{}).
+		Where("category = ? AND area_key = ? AND created_at >= ? AND incident_id = 0", cl.Category, cl.AreaKey, norm(cl.Since)).
+		Distinct("CASE WHEN phone <> '' THEN phone ELSE resident_id END").Count(&households).Error
+	return households >= int64(cl.Threshold), err
+}
