@@ -16,6 +16,9 @@ const (
 	PlatformWeComBot = "wecom_bot"
 	PlatformDingTalk = "dingtalk"
 	PlatformSim      = "sim"
+	// PlatformConsole is a signed-in person acting in the browser console
+	// or through the API; SenderID is their roster ID.
+	PlatformConsole = "console"
 )
 
 // Kinds of Update.
@@ -98,10 +101,27 @@ type Card struct {
 	TaskID     string    `json:"task_id,omitempty"` // platform card ID used to update it later
 }
 
-// Message is what the outbox delivers: a card or plain text.
+// Message is what the outbox delivers: a card, plain text or a file.
 type Message struct {
 	Card *Card  `json:"card,omitempty"`
 	Text string `json:"text,omitempty"`
+	File *File  `json:"file,omitempty"`
+}
+
+// File is a stored file sent to a group: a workbook as a file, a chart as
+// an image. Platforms that cannot take the file itself (DingTalk custom
+// robots) get URL, a signed download link with an expiry.
+type File struct {
+	ID    uint64 `json:"id"`
+	Name  string `json:"name"`
+	Image bool   `json:"image,omitempty"`
+	URL   string `json:"url,omitempty"`
+	Note  string `json:"note,omitempty"` // a line shown with the link
+}
+
+// FileSource reads stored files for the senders that upload them.
+type FileSource interface {
+	ReadFile(ctx context.Context, id uint64) (name string, content []byte, err error)
 }
 
 // Sender delivers one message to one target on one platform. A returned

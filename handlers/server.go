@@ -10,8 +10,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"tapline/bot"
+	"tapline/bot/auth"
 	"tapline/bot/dingtalk"
 	"tapline/bot/metrics"
+	"tapline/bot/report"
 	"tapline/bot/wechat"
 	"tapline/bot/wecom"
 	"tapline/models"
@@ -63,6 +65,14 @@ type Deps struct {
 	Cases      models.CaseService
 	Outbox     models.OutboxService
 	Ready      map[string]Checker
+	// Desk signs people and integrations in and guards their reads and
+	// actions (issue 6); nil: /api/v1 takes the admin token only.
+	Desk *auth.Desk
+	// Reports makes the ledger, charts and scorecard (issue 5); nil: 503.
+	Reports *report.Service
+	// FileLinks serves generated files to signed links (/files/:id); nil
+	// answers 503.
+	FileLinks *Files
 	// ReplyBudget is how long a webhook waits for the dialog before
 	// answering "success" and sending the reply later (WeChat gives 5 s).
 	ReplyBudget time.Duration
@@ -90,7 +100,11 @@ func New(d Deps) *gin.Engine {
 	s.registerWeChatRoutes(r)
 	s.registerWeComRoutes(r)
 	s.registerDingTalkRoutes(r)
-	s.registerAdminRoutes(r.Group("/api/v1", s.requireAdmin))
+	r.GET("/files/:id", s.handleFile)
+	api := r.Group("/api/v1")
+	s.registerOpenAPIRoute(api)
+	s.registerAdminRoutes(api.Group("", s.authenticate))
+	s.registerReportRoutes(api.Group("", s.authenticate), d.Reports)
 	r.NoRoute(func(c *gin.Context) { c.JSON(404, gin.H{"error": "no such route"}) })
 	return r
 }

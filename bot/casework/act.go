@@ -11,10 +11,12 @@ import (
 
 // state is a case as one decision sees it.
 type state struct {
-	c       *models.Case
-	w       *models.CaseWork
-	m       *models.Measure // current measure version, nil if none
-	refresh bool            // reloaded after a concurrent change
+	c         *models.Case
+	w         *models.CaseWork
+	m         *models.Measure // current measure version, nil if none
+	callbacks int             // call-backs so far (closed cases)
+	reported  bool            // an urgent major case was reported to the housing authority
+	refresh   bool            // reloaded after a concurrent change
 }
 
 // step is the outcome of a builder: a transition to apply and the reply to
@@ -52,10 +54,14 @@ func (s *Service) act(ctx context.Context, a Actor, cmd Command) (bot.Reply, err
 		if err := s.updateClickedCard(a, cmd, st.c, out.t); err != nil {
 			return text(txtUnavailable), err
 		}
+		s.clocks(st.c, out.t)
 		_, err = s.work.Apply(ctx, out.t)
 		switch models.ErrorCode(err) {
 		case "":
 			s.enqueue(ctx, out.t.Outbox)
+			if s.remind != nil {
+				s.remind.ArmAll(ctx, out.t.Deadlines)
+			}
 			s.log.InfoContext(ctx, "case transition", "case", c.Number, "action", cmd.Action,
 				"from", st.c.Status, "to", out.t.ToStatus, "actor", a.ID)
 			return text(out.reply), nil
@@ -71,6 +77,17 @@ func (s *Service) act(ctx context.Context, a Actor, cmd Command) (bot.Reply, err
 	return text(txtBusy), nil
 }
 
+// clocks adds the stage clocks a status change stops and starts (PRODUCT
+// D1: stopping a stage cancels its timers).
+func (s *Service) clocks(c *models.Case, t *models.Transition) {
+	if s.remind == nil {
+		return
+	}
+	start, stop := s.remind.Plan().Transition(c, c.Status, t.ToStatus, s.clock.Now())
+	t.Deadlines = append(t.Deadlines, start...)
+	t.StopStages = append(t.StopStages, stop...)
+}
+
 // load reads the case's work row and current measure.
 func (s *Service) load(ctx context.Context, c *models.Case) (*state, error) {
 	w, err := s.work.CaseWork(ctx, c.ID)
@@ -78,6 +95,16 @@ func (s *Service) load(ctx context.Context, c *models.Case) (*state, error) {
 		return nil, fmt.Errorf("casework: load work: %w", err)
 	}
 	st := &state{c: c, w: w}
+	if c.Urgent {
+		if st.reported, err = s.hasEvent(ctx, c.ID, ActReport); err != nil {
+			return nil, fmt.Errorf("casework: load events: %w", err)
+		}
+	}
+	if c.Status == models.StatusClosed {
+		if st.callbacks, err = s.countCallbacks(ctx, c.ID); err != nil {
+			return nil, fmt.Errorf("casework: load call-backs: %w", err)
+		}
+	}
 	if w.MeasureVersion > 0 {
 		ms, err := s.work.Measures(ctx, c.ID)
 		if err != nil {
@@ -154,8 +181,14 @@ func (s *Service) check(ctx context.Context, a Actor, cmd Command, st *state) st
 	if st.refresh {
 		prefix = txtChangedMeanwhile
 	}
-	if c.Status == models.StatusClosed {
+	if c.Status == models.StatusArchived {
+		return prefix + fmt.Sprintf(txtArchived, c.Number)
+	}
+	if c.Status == models.StatusClosed && cmd.Action != ActCallback {
 		return prefix + fmt.Sprintf(txtClosed, c.Number)
+	}
+	if msg := majorRefusal(cmd.Action, c); msg != "" {
+		return prefix + msg
 	}
 	if !rightStatus && table[cmd.Action].To != "" {
 		if done := s.alreadyDone(ctx, cmd, c); done != "" {
@@ -227,6 +260,10 @@ func missingText(cmd Command) string {
 		return fmt.Sprintf(txtNeedText, actionNames[cmd.Action], usage[cmd.Action])
 	case ActReject:
 		return fmt.Sprintf(txtNeedReason, cmdNumber(cmd))
+	case ActMajor:
+		return fmt.Sprintf(txtMajorNeedReason, cmdNumber(cmd))
+	case ActReport, ActCallback:
+		return fmt.Sprintf(txtNeedText, actionNames[cmd.Action], usage[cmd.Action])
 	}
 	return ""
 }

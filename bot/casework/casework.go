@@ -18,6 +18,9 @@ import (
 	"tapline/bot"
 	"tapline/bot/intake"
 	"tapline/bot/policy"
+	"tapline/bot/prevent"
+	"tapline/bot/publish"
+	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -38,12 +41,18 @@ type Service struct {
 	clock  bot.Clock
 	log    *slog.Logger
 
-	residentChannel string
-	directChannel   string
-	baseURL         string
-	photoWindow     time.Duration
-	questionTTL     time.Duration
-	escalateRounds  int
+	residentChannel  string
+	directChannel    string
+	baseURL          string
+	photoWindow      time.Duration
+	questionTTL      time.Duration
+	escalateRounds   int
+	remind           *remind.Service
+	after            models.AftercareService
+	prevent          *prevent.Service
+	publish          *publish.Service
+	runner           publish.Runner
+	callbackAttempts int
 }
 
 // Option configures a Service.
@@ -76,13 +85,32 @@ func WithQuestionTTL(d time.Duration) Option { return func(s *Service) { s.quest
 // leader is notified (default 3, PRODUCT C3).
 func WithEscalateRounds(n int) Option { return func(s *Service) { s.escalateRounds = n } }
 
+// WithRemind runs the stage clocks of each transition (PRODUCT D1) and
+// the major-complaint alerts (policy 4.1.3).
+func WithRemind(r *remind.Service) Option { return func(s *Service) { s.remind = r } }
+
+// WithAftercare records call-backs (policy 3.1) and ratings; attempts is
+// how many unreachable call-backs archive a case (default 3).
+func WithAftercare(a models.AftercareService, attempts int) Option {
+	return func(s *Service) { s.after, s.callbackAttempts = a, max(attempts, 1) }
+}
+
+// WithPublish answers 台账 and 统计 (policy 4.4.1): run generates them in
+// the background.
+func WithPublish(p *publish.Service, run publish.Runner) Option {
+	return func(s *Service) { s.publish, s.runner = p, run }
+}
+
+// WithPrevent handles the prevention-measure commands (policy 4.4.2).
+func WithPrevent(p *prevent.Service) Option { return func(s *Service) { s.prevent = p } }
+
 // New returns a Service.
 func New(p *policy.Policy, work models.CaseworkService, cases models.CaseService, enq intake.Enqueuer,
 	clock bot.Clock, log *slog.Logger, opts ...Option) *Service {
 	s := &Service{policy: p, work: work, cases: cases, enq: enq, clock: clock,
 		log: log.With("component", "casework"), residentChannel: models.ChannelSink,
 		directChannel: models.ChannelWeComApp, photoWindow: defaultPhotoWindow,
-		questionTTL: defaultQuestionTTL, escalateRounds: defaultEscalateRounds}
+		questionTTL: defaultQuestionTTL, escalateRounds: defaultEscalateRounds, callbackAttempts: 3}
 	for _, o := range opts {
 		o(s)
 	}
@@ -115,6 +143,12 @@ func (s *Service) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
 		return s.todo(ctx, a)
 	case ActDetails:
 		return s.details(ctx, a, cmd, u.ChatType == "group")
+	case ActMajors:
+		return s.majors(ctx, a)
+	case ActPrevent, ActPreventApprove, ActPreventReject, ActPreventList:
+		return s.preventCommand(ctx, a, cmd)
+	case ActLedger, ActStats:
+		return s.reportCommand(ctx, a, cmd)
 	}
 	return s.act(ctx, a, cmd)
 }
@@ -123,6 +157,11 @@ func (s *Service) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
 func (s *Service) staff(u bot.Update) (Actor, bool) {
 	platform := ""
 	switch u.Platform {
+	case bot.PlatformConsole: // authenticated by bot/auth; the sender is the roster ID
+		if st := s.policy.Staff(u.SenderID); st != nil {
+			return Actor{ID: st.ID, Name: st.Name, Role: st.Role, Dept: st.Department, Platform: u.Platform}, true
+		}
+		return Actor{}, false
 	case bot.PlatformWeCom, bot.PlatformWeComBot:
 		platform = "wecom"
 	case bot.PlatformDingTalk:

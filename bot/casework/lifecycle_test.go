@@ -32,7 +32,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	e.mustStatus(c, models.StatusConfirmed)
 	mustContain(t, e.say("hotline.crew", "结案 "+c.Number), "已结案")
 	e.mustStatus(c, models.StatusClosed)
-	mustContain(t, e.say("quality.crew", "进展 "+c.Number+" 再看看"), "已结案，不能再操作")
+	mustContain(t, e.say("quality.crew", "进展 "+c.Number+" 再看看"), "已结案，等待热线回访，不能再操作")
 
 	rows := e.outbox(c)
 	res := rowsTo(rows, "resident")

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"tapline/bot"
-	"tapline/bot/dingtalk"
+	"tapline/bot/address"
 	"tapline/bot/notify"
 	"tapline/bot/policy"
 	"tapline/models"
@@ -37,40 +37,28 @@ func (o *outbox) add(channel, target, audience string, msg bot.Message) {
 // group addresses msg to every platform configured for g, or to the local
 // sink when none is (embedded demo without credentials).
 func (o *outbox) group(g policy.Group, audience string, msg bot.Message) {
-	n := len(o.rows)
-	if g.WeComRobotKey != "" {
-		o.add(models.ChannelWeComRobot, g.WeComRobotKey, audience, msg)
-	}
-	if g.DingTalkToken != "" {
-		o.add(models.ChannelDingTalkRobot, dingtalk.Target(g.DingTalkToken, g.DingTalkSecret), audience, msg)
-	}
-	if len(o.rows) == n {
-		o.add(models.ChannelSink, audience, audience, msg)
-	}
+	o.to(o.s.book().Group(g, audience), msg)
 }
 
 // dept sends msg to a department's group.
-func (o *outbox) dept(key string, msg bot.Message) {
-	if d := o.s.policy.Department(key); d != nil {
-		o.group(d.Group, key, msg)
-	}
-}
+func (o *outbox) dept(key string, msg bot.Message) { o.to(o.s.book().Dept(key), msg) }
 
 // leaders sends msg to the leaders' group.
-func (o *outbox) leaders(msg bot.Message) { o.group(o.s.policy.LeadersGroup, "leaders", msg) }
+func (o *outbox) leaders(msg bot.Message) { o.to(o.s.book().Leaders(), msg) }
 
 // person sends msg to one staff member directly (WeCom app), when a direct
 // channel is configured.
-func (o *outbox) person(st *policy.Staff, msg bot.Message) {
-	if st == nil || o.s.directChannel == "" {
-		return
+func (o *outbox) person(st *policy.Staff, msg bot.Message) { o.to(o.s.book().Person(st), msg) }
+
+// to adds msg for each destination.
+func (o *outbox) to(dests []address.Dest, msg bot.Message) {
+	for _, d := range dests {
+		o.add(d.Channel, d.Target, d.Audience, msg)
 	}
-	target := st.WeComID
-	if o.s.directChannel == models.ChannelSink {
-		target = st.ID
-	}
-	o.add(o.s.directChannel, target, st.ID, msg)
 }
+
+// book resolves the policy's groups and people.
+func (s *Service) book() address.Book { return address.Book{Policy: s.policy, Direct: s.directChannel} }
 
 // resident sends plain Chinese text to the resident who filed the case
 // (PRODUCT A5); cases without a WeChat resident get nothing. Internal notes
@@ -108,7 +96,7 @@ func (s *Service) card(c *models.Case, title, summary string, buttons ...bot.But
 		card.Category = cat.Name
 	}
 	if s.baseURL != "" {
-		card.URL = s.baseURL + "/api/v1/cases/" + c.Number
+		card.URL = s.baseURL + "/console/cases/" + c.Number // the case page (signs in first)
 	}
 	return card
 }
@@ -140,7 +128,8 @@ func (s *Service) updateClickedCard(a Actor, cmd Command, c *models.Case, t *mod
 
 // actionLabel names an action for a card's status line.
 func actionLabel(action string) string {
-	labels := map[string]string{ActAccept: "接单", ActApprove: "批准", ActReject: "驳回", ActConfirm: "确认效果"}
+	labels := map[string]string{ActAccept: "接单", ActApprove: "批准", ActReject: "驳回", ActConfirm: "确认效果",
+		ActAck: "已阅"}
 	if l, ok := labels[action]; ok {
 		return l
 	}

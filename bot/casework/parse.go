@@ -44,6 +44,14 @@ var keywords = sortKeywords([]keyword{
 	{"结案", ActClose}, {"归档", ActClose},
 	{"查询", ActDetails}, {"查看", ActDetails}, {"详情", ActDetails}, {"查", ActDetails},
 	{"我的待办", ActTodo}, {"待办", ActTodo}, {"待处理", ActTodo},
+	{"重大", ActMajor}, {"重大投诉", ActMajor}, {"设为重大", ActMajor},
+	{"已阅", ActAck}, {"已知悉", ActAck}, {"知悉", ActAck},
+	{"已上报住建", ActReport}, {"上报住建", ActReport}, {"已报住建", ActReport},
+	{"重大清单", ActMajors}, {"重大列表", ActMajors}, {"重大投诉清单", ActMajors},
+	{"回访", ActCallback}, {"回访结果", ActCallback},
+	{"预防", ActPrevent}, {"预防措施", ActPrevent}, {"批准预防", ActPreventApprove}, {"驳回预防", ActPreventReject},
+	{"预防清单", ActPreventList}, {"预防列表", ActPreventList},
+	{"台账", ActLedger}, {"投诉台账", ActLedger}, {"统计", ActStats}, {"统计图", ActStats},
 	{"帮助", ActHelp}, {"菜单", ActHelp}, {"help", ActHelp}, {"?", ActHelp}, {"？", ActHelp},
 })
 

@@ -32,9 +32,14 @@ func (s *Service) Resident(ctx context.Context, u bot.Update) (bot.Reply, bool, 
 	if u.Kind != bot.KindText && u.Kind != bot.KindVoice && u.Kind != bot.KindImage {
 		return bot.Reply{}, false, nil
 	}
-	cs, _, err := s.cases.FindCases(ctx, models.CaseFilter{ResidentID: u.SenderID, Limit: residentCasesLimit})
-	if err != nil {
-		return bot.Reply{}, false, fmt.Errorf("casework: resident cases: %w", err)
+	if u.Kind != bot.KindImage {
+		if reply, handled, err := s.rating(ctx, u, Normalize(u.Text)); handled {
+			return reply, true, err
+		}
+	}
+	cs, waiting, err := s.residentCases(ctx, u.SenderID)
+	if err != nil || !waiting {
+		return bot.Reply{}, false, err
 	}
 	msg := Normalize(u.Text)
 	if num := numberRe.FindString(msg); num != "" {
@@ -48,6 +53,25 @@ func (s *Service) Resident(ctx context.Context, u bot.Update) (bot.Reply, bool, 
 		}
 	}
 	return s.residentReply(ctx, a, cs, u, msg)
+}
+
+// residentCases returns the resident's newest cases; waiting=false when
+// none of them waits for the resident, known from the pending hint
+// without reading them for most messages.
+func (s *Service) residentCases(ctx context.Context, residentID string) (cs []*models.Case, waiting bool, err error) {
+	known, mark := s.checkPending(ctx, residentID)
+	if known {
+		return nil, false, nil
+	}
+	cs, _, err = s.cases.FindCases(ctx, models.CaseFilter{ResidentID: residentID, Limit: residentCasesLimit})
+	if err != nil {
+		return nil, false, fmt.Errorf("casework: resident cases: %w", err)
+	}
+	if mark != nil && s.nothingPending(ctx, cs) {
+		mark()
+		return nil, false, nil
+	}
+	return cs, true, nil
 }
 
 // residentAnswer reads 接受 / 不接受 <原因>.
@@ -100,7 +124,7 @@ func (s *Service) residentReply(ctx context.Context, a Actor, cs []*models.Case,
 		if err != nil {
 			return bot.Reply{}, false, fmt.Errorf("casework: resident reply: %w", err)
 		}
-		if w.PendingQuestion == "" || w.QuestionAt == nil || s.clock.Now().Sub(*w.QuestionAt) > s.questionTTL {
+		if !s.questionOpen(w) {
 			continue
 		}
 		answer := msg

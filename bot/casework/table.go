@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"tapline/bot/policy"
+	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -26,6 +27,17 @@ const (
 	ActDetails        = "details"         // 查
 	ActTodo           = "todo"            // 待办
 	ActHelp           = "help"            // 帮助
+	ActMajor          = "major"           // 重大 (policy 4.1.3)
+	ActAck            = remind.ActAck     // 已阅 (policy 4.1.3: reported to leadership)
+	ActReport         = "report"          // 已上报住建 (policy 4.1.3)
+	ActMajors         = "majors"          // 重大清单: open major cases for the GM's review (policy 6.3)
+	ActCallback       = "callback"        // 回访 (policy 3.1, PRODUCT E1)
+	ActPrevent        = "prevent"         // 预防 P12 措施 (policy 4.4.2)
+	ActPreventApprove = "prevent_approve" // 批准预防 P12 (policy 4.4.2)
+	ActPreventReject  = "prevent_reject"  // 驳回预防 P12 理由 (policy 4.4.2)
+	ActPreventList    = "prevent_list"    // 预防清单
+	ActLedger         = "ledger"          // 台账 [月份] (policy 4.4.1)
+	ActStats          = "stats"           // 统计 [月份] (policy 4.4.1)
 )
 
 // Event types written besides the actions.
@@ -41,6 +53,7 @@ const (
 	WhoApprover  = "approver"   // leader in charge (ordinary) or GM (major), policy 4.2.7
 	WhoResident  = "resident"   // the resident who filed it (policy 4.3.2)
 	WhoHotline   = "hotline"    // hotline staff (policy 3.1)
+	WhoLeader    = "leader"     // a leader in charge or the GM (policy 3.9, 3.10)
 )
 
 // Rule is one row of the transition table: from which statuses an action
@@ -68,6 +81,10 @@ var table = map[string]Rule{
 	ActDone:           {From: []string{models.StatusAgreed}, To: models.StatusResolved, Who: []string{WhoDeptStaff}},
 	ActConfirm:        {From: []string{models.StatusResolved}, To: models.StatusConfirmed, Who: []string{WhoDeptHead}},
 	ActClose:          {From: []string{models.StatusConfirmed}, To: models.StatusClosed, Who: []string{WhoHotline}},
+	ActMajor:          {From: models.OpenStatuses, Who: []string{WhoDeptStaff, WhoHotline, WhoLeader}},
+	ActAck:            {From: models.OpenStatuses, Who: []string{WhoLeader}},
+	ActReport:         {From: models.OpenStatuses, Who: []string{WhoLeader}},
+	ActCallback:       {From: []string{models.StatusClosed}, Who: []string{WhoHotline}},
 }
 
 // noteFrom are the statuses in which notes and questions are taken.
@@ -79,7 +96,8 @@ var statusNames = map[string]string{
 	models.StatusReceived: "已登记", models.StatusAssigned: "待接单", models.StatusAccepted: "处理中",
 	models.StatusMeasuresProposed: "措施待审批", models.StatusNegotiating: "待居民确认",
 	models.StatusAgreed: "措施执行中", models.StatusResolved: "已完成待确认",
-	models.StatusConfirmed: "已确认效果", models.StatusClosed: "已结案",
+	models.StatusConfirmed: "已确认效果", models.StatusClosed: "已结案待回访",
+	models.StatusArchived: "已归档",
 }
 
 // actionNames are the actions as commands.
@@ -87,11 +105,13 @@ var actionNames = map[string]string{
 	ActAccept: "接单", ActNote: "进展", ActAsk: "问", ActTransfer: "转派", ActPropose: "措施",
 	ActUnfounded: "不属实", ActApprove: "批准", ActReject: "驳回", ActResidentAccept: "居民接受",
 	ActResidentReject: "居民不接受", ActDone: "完成", ActConfirm: "确认", ActClose: "结案",
+	ActMajor: "重大", ActAck: "已阅", ActReport: "已上报住建", ActCallback: "回访",
 }
 
 // transitionOrder lists the transition actions in the order help shows them.
 var transitionOrder = []string{ActAccept, ActNote, ActAsk, ActTransfer, ActPropose, ActUnfounded,
-	ActApprove, ActReject, ActResidentAccept, ActResidentReject, ActDone, ActConfirm, ActClose}
+	ActApprove, ActReject, ActResidentAccept, ActResidentReject, ActDone, ActConfirm, ActClose,
+	ActMajor, ActAck, ActReport, ActCallback}
 
 // StatusName returns the Chinese name of a status.
 func StatusName(status string) string {
@@ -134,6 +154,9 @@ func relations(p *policy.Policy, a Actor, c *models.Case) []string {
 	if isApprover(p, a, c) {
 		who = append(who, WhoApprover)
 	}
+	if a.Role == policy.RoleLeader || a.Role == policy.RoleGM {
+		who = append(who, WhoLeader)
+	}
 	return who
 }
 
@@ -153,7 +176,7 @@ func allowed(p *policy.Policy, action string, a Actor, c *models.Case) (ok, righ
 	if !found {
 		return false, false, false
 	}
-	rightStatus = slices.Contains(r.From, c.Status)
+	rightStatus = slices.Contains(r.From, c.Status) && majorFits(action, c)
 	rel := relations(p, a, c)
 	rightRole = slices.ContainsFunc(r.Who, func(w string) bool { return slices.Contains(rel, w) })
 	return rightStatus && rightRole, rightStatus, rightRole

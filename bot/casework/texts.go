@@ -23,12 +23,14 @@ const (
 	txtManyCandidates   = "您有 %d 件投诉可以「%s」，请带上编号：\n%s\n例如：%s 编号"
 	txtChangedMeanwhile = "在您操作的同时，这件投诉已有变化。\n"
 	txtAlreadyDone      = "已处理：投诉 %s 已由%s于 %s %s，当前状态「%s」。"
-	txtClosed           = "投诉 %s 已结案，不能再操作。如需重新处理，请联系供水服务热线。"
+	txtClosed           = "投诉 %s 已结案，等待热线回访，不能再操作。回访不满意时会重新交回部门处理。"
+	txtArchived         = "投诉 %s 已回访归档，只读，不能再操作（policy 3.1）。"
 	txtWrongStatus      = "投诉 %s 当前状态是「%s」，不能「%s」。"
 	txtWrongRole        = "「%s」投诉 %s 需要由%s操作。"
 	txtNothingPossible  = "您现在对这件投诉没有可做的操作。"
 	txtNeedText         = "「%s」需要写明内容，例如：%s"
 	txtNeedReason       = "驳回需要写明理由，请回复：驳回 %s 理由"
+	txtMajorNeedReason  = "设为重大投诉需要写明理由（policy 4.1.3），请回复：重大 %s 理由"
 	txtNoDept           = "没有找到要转去的部门。请写：转派 编号 部门 理由。部门可以是：%s"
 	txtSameDept         = "投诉 %s 已经在%s，无需转派。"
 	txtNoResident       = "投诉 %s 不是居民通过公众号提交的，系统无法转达。请电话联系居民，并用「进展」记录结果。"
@@ -51,6 +53,10 @@ var usage = map[string]string{
 	ActDone:           "完成 TS20261127-0001 已更换水表",
 	ActConfirm:        "确认 TS20261127-0001",
 	ActClose:          "结案 TS20261127-0001",
+	ActMajor:          "重大 TS20261127-0001 理由（如 媒体已曝光）",
+	ActAck:            "已阅 TS20261127-0001（领导确认重大投诉）",
+	ActReport:         "已上报住建 TS20261127-0001 说明",
+	ActCallback:       "回访 TS20261127-0001 满意｜基本满意｜不满意 原因｜联系不上",
 }
 
 // helpText lists the commands that fit the actor's role.
@@ -61,6 +67,10 @@ func helpText(a Actor) string {
 		if roleCanEver(a, act) {
 			b.WriteString("· " + usage[act] + "\n")
 		}
+	}
+	if a.Role == policy.RoleLeader || a.Role == policy.RoleGM {
+		b.WriteString("· 台账 2026-11：月度投诉台账（默认上月）；统计 2026-11：统计图（默认本月），发到领导群\n")
+		b.WriteString("· 重大清单：未办结的重大投诉\n· 预防清单；预防 P1 措施（分管领导）；批准预防 P1 / 驳回预防 P1 理由（总经理）\n")
 	}
 	b.WriteString("· 查 TS20261127-0001：查看详情\n· 待办：本部门未办结的投诉\n· 帮助：显示本说明")
 	return b.String()
@@ -74,8 +84,12 @@ func roleCanEver(a Actor, act string) bool {
 		return a.Role == policy.RoleLeader || a.Role == policy.RoleGM
 	case ActConfirm:
 		return a.Role == policy.RoleHead
-	case ActClose:
+	case ActClose, ActCallback:
 		return staff && a.Dept == "hotline"
+	case ActAck, ActReport:
+		return a.Role == policy.RoleLeader || a.Role == policy.RoleGM
+	case ActMajor:
+		return true
 	}
 	return staff
 }
@@ -94,12 +108,16 @@ func (s *Service) whoMay(action string, c *models.Case) string {
 		return "分管领导（policy 4.2.7）"
 	case ActConfirm:
 		return dept + "负责人（policy 4.3.3）"
-	case ActClose:
+	case ActClose, ActCallback:
 		return "供水服务热线（policy 3.1）"
 	case ActResidentAccept, ActResidentReject:
 		return "居民本人，或" + dept + "人员代为记录"
 	case ActTransfer:
 		return dept + "人员或供水服务热线"
+	case ActAck, ActReport:
+		return "分管领导或总经理（policy 4.1.3）"
+	case ActMajor:
+		return dept + "人员、供水服务热线或领导"
 	}
 	return dept + "人员"
 }

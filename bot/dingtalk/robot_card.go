@@ -32,6 +32,11 @@ func RobotPayload(msg bot.Message) ([]byte, error) {
 			"msgtype":  "markdown",
 			"markdown": map[string]string{"title": CardTitle(msg.Card), "text": CardMarkdown(msg.Card)},
 		}
+	case msg.File != nil:
+		if msg.File.URL == "" {
+			return nil, fmt.Errorf("file without a download link: %w", bot.ErrPermanent)
+		}
+		body = map[string]any{"msgtype": "markdown", "markdown": FileMarkdown(msg.File)}
 	case strings.TrimSpace(msg.Text) != "":
 		body = map[string]any{
 			"msgtype": "text",
@@ -41,6 +46,21 @@ func RobotPayload(msg bot.Message) ([]byte, error) {
 		return nil, fmt.Errorf("empty message: %w", bot.ErrPermanent)
 	}
 	return json.Marshal(body)
+}
+
+// FileMarkdown shows a file as its signed download link (a custom robot
+// cannot send files): an image inline, anything else as a link.
+func FileMarkdown(f *bot.File) map[string]string {
+	name := plain.Replace(strings.TrimSpace(f.Name))
+	link := "[" + name + "](" + f.URL + ")"
+	if f.Image {
+		link = "![" + name + "](" + f.URL + ")"
+	}
+	text := "#### " + name + "\n\n" + link
+	if f.Note != "" {
+		text += "\n\n" + plain.Replace(f.Note)
+	}
+	return map[string]string{"title": name, "text": text}
 }
 
 // CardTitle is the plain title shown in the conversation list.

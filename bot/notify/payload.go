@@ -12,14 +12,18 @@ import (
 const (
 	KindCard = "card"
 	KindText = "text"
+	KindFile = "file"
 )
 
 // EncodeMessage returns the Kind and Payload of an outbox row carrying msg:
 // the JSON of the bot.Message.
 func EncodeMessage(msg bot.Message) (kind, payload string, err error) {
 	kind = KindText
-	if msg.Card != nil {
+	switch {
+	case msg.Card != nil:
 		kind = KindCard
+	case msg.File != nil:
+		kind = KindFile
 	}
 	data, err := json.Marshal(msg)
 	if err != nil {
@@ -33,7 +37,7 @@ func EncodeMessage(msg bot.Message) (kind, payload string, err error) {
 // kind "text". An unreadable payload wraps bot.ErrPermanent.
 func DecodeMessage(kind, payload string) (bot.Message, error) {
 	var msg bot.Message
-	if err := json.Unmarshal([]byte(payload), &msg); err == nil && (msg.Card != nil || msg.Text != "") {
+	if err := json.Unmarshal([]byte(payload), &msg); err == nil && (msg.Card != nil || msg.Text != "" || msg.File != nil) {
 		return msg, nil
 	}
 	switch kind {

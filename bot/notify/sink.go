@@ -39,9 +39,12 @@ func NewSink(logger *slog.Logger, capacity int) *Sink {
 func (s *Sink) Send(ctx context.Context, target string, msg bot.Message) error {
 	e := SinkEntry{At: s.clock.Now(), Audience: target, Message: msg}
 	attrs := []any{"audience", target}
-	if msg.Card != nil {
+	switch {
+	case msg.Card != nil:
 		attrs = append(attrs, "card", *msg.Card)
-	} else {
+	case msg.File != nil:
+		attrs = append(attrs, "file", msg.File.Name, "url", msg.File.URL)
+	default:
 		attrs = append(attrs, "text", msg.Text)
 	}
 	s.logger.InfoContext(ctx, "sink message", attrs...)

@@ -4,11 +4,9 @@
 package wecom
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,6 +41,7 @@ type Robot struct {
 	base   string
 	client *http.Client
 	wait   time.Duration
+	files  bot.FileSource
 }
 
 // RobotOption configures a Robot.
@@ -87,26 +86,19 @@ func (r *Robot) Send(ctx context.Context, target string, msg bot.Message) error 
 	if target == "" {
 		return fmt.Errorf("wecom robot: empty key: %w", bot.ErrPermanent)
 	}
+	if msg.File != nil {
+		return r.sendFile(ctx, target, msg.File)
+	}
 	body, err := RobotPayload(msg)
 	if err != nil {
 		return fmt.Errorf("wecom robot key=%s: %w", bot.Mask(target), err)
 	}
-	u := r.base + "/cgi-bin/webhook/send?key=" + url.QueryEscape(target)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	data, status, err := r.do(ctx, target, r.base+"/cgi-bin/webhook/send?key="+url.QueryEscape(target),
+		"application/json; charset=utf-8", body)
 	if err != nil {
-		return fmt.Errorf("wecom robot key=%s: build request: %w", bot.Mask(target), bot.ErrPermanent)
+		return err
 	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return transportError(target, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrBody))
-	if err != nil {
-		return &bot.APIError{Op: "wecom robot key=" + bot.Mask(target), Status: resp.StatusCode, Msg: "read body: " + err.Error()}
-	}
-	return r.classify(target, resp.StatusCode, data)
+	return r.classify(target, status, data)
 }
 
 // classify turns the HTTP status and the JSON answer into nil or an error

@@ -14,13 +14,24 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"tapline/bot"
+	"tapline/bot/calendar"
 	"tapline/bot/casework"
+	"tapline/bot/download"
+	"tapline/bot/jobs"
 	"tapline/bot/metrics"
 	"tapline/bot/notify"
 	"tapline/bot/policy"
+	"tapline/bot/prevent"
+	"tapline/bot/publish"
+	"tapline/bot/remind"
+	"tapline/bot/report"
 	"tapline/cmd/internal/config"
 	"tapline/models/store"
 )
+
+// newClock is the process's clock; the end-to-end tests replace it to run
+// half an hour of deadlines in a second.
+var newClock = func() bot.Clock { return bot.SystemClock{} }
 
 // App is the wired process: its services, in the order they close.
 type App struct {
@@ -37,13 +48,20 @@ type App struct {
 	embedded *embedded
 	handler  http.Handler
 	work     *casework.Service
+	remind   *remind.Service
+	prevent  *prevent.Service
+	calendar *calendar.Calendar
+	report   *report.Service
+	publish  *publish.Service
+	signer   *download.Signer
+	sched    *jobs.Scheduler
 	closers  []func()
 }
 
 // Open connects every service the configuration names (or starts the
 // embedded ones) and wires the handlers.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	a := &App{cfg: cfg, log: log, clock: bot.SystemClock{}, metrics: metrics.New()}
+	a := &App{cfg: cfg, log: log, clock: newClock(), metrics: metrics.New()}
 	steps := []func(context.Context) error{a.openPolicy, a.openRedis, a.openDB, a.openQueue, a.wire}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

@@ -17,10 +17,15 @@ import (
 	"tapline/bot/wecom"
 	"tapline/handlers"
 	"tapline/models"
+	"tapline/models/store"
 )
 
 // keyPrefix namespaces every Redis key of the product.
 const keyPrefix = "tapline:"
+
+// pendingHintTTL is how long "nothing waits for this resident" is believed
+// without reading their cases again (casework.PendingHint).
+const pendingHintTTL = 10 * time.Minute
 
 // wire builds the dialog, intake and HTTP handlers.
 func (a *App) wire(ctx context.Context) error {
@@ -31,11 +36,21 @@ func (a *App) wire(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("dialog_file: %w", err)
 	}
+	if err := a.openRemind(); err != nil {
+		return err
+	}
+	a.openPrevent()
+	a.openReports()
+	a.sched = a.scheduler()
 	svc := intake.New(a.policy, a.db, a.enq, a.clock, a.log,
-		intake.WithMetrics(a.metrics), intake.WithPublicURL(a.cfg.PublicURL))
-	a.work = casework.New(a.policy, a.db, a.db, a.enq, a.clock, a.log,
-		casework.WithResidentChannel(a.residentChannel()), casework.WithPublicURL(a.cfg.PublicURL))
-	engine := dialog.New(a.policy, texts, redisstore.NewDialogStore(a.rdb, keyPrefix), svc, svc, a.db, a.clock,
+		intake.WithMetrics(a.metrics), intake.WithPublicURL(a.cfg.PublicURL), intake.WithRemind(a.remind))
+	sessions := redisstore.NewDialogStore(a.rdb, keyPrefix)
+	hints := redisstore.NewPendingHints(a.rdb, keyPrefix, pendingHintTTL)
+	a.work = casework.New(a.policy, casework.HintedWork(a.db, hints, a.log), a.db, a.enq, a.clock, a.log,
+		casework.WithResidentChannel(a.residentChannel()), casework.WithPublicURL(a.cfg.PublicURL),
+		casework.WithRemind(a.remind), casework.WithAftercare(a.db, 3), casework.WithPrevent(a.prevent),
+		casework.WithPublish(a.publish, a.sched))
+	engine := dialog.New(a.policy, texts, sessions, svc, svc, a.db, a.clock,
 		dialog.WithLogger(a.log))
 	verifier, err := a.wechatVerifier()
 	if err != nil {
@@ -45,9 +60,9 @@ func (a *App) wire(ctx context.Context) error {
 	deps := handlers.Deps{
 		Logger: a.log, Metrics: a.metrics, Clock: a.clock, AdminToken: a.cfg.AdminToken,
 		WeChat: verifier, Dialog: residentDesk{work: a.work, intake: engine, log: a.log}, Staff: a.work, Poster: poster,
-		Dedupe:   redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute),
+		Dedupe:   redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute).WithPrefetch(sessions, hints),
 		Notifier: intake.NewResidentNotifier(poster, a.residentChannel()),
-		Inbound:  a.db, Cases: a.db, Outbox: a.db,
+		Inbound:  store.NewInboundBatcher(a.db), Cases: a.db, Outbox: a.db, FileLinks: a.fileLinks(), Reports: a.report,
 		Ready: map[string]handlers.Checker{
 			"database": a.db.Ping,
 			"redis":    func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
@@ -56,7 +71,13 @@ func (a *App) wire(ctx context.Context) error {
 	if err := a.staffVerifiers(&deps); err != nil {
 		return err
 	}
-	a.handler = handlers.New(deps)
+	mountConsole, err := a.wireConsole(ctx, svc, &deps)
+	if err != nil {
+		return err
+	}
+	h := handlers.New(deps)
+	mountConsole(h)
+	a.handler = h
 	return nil
 }
 
@@ -89,7 +110,8 @@ func (a *App) senders() (map[string]bot.Sender, error) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	s := map[string]bot.Sender{
 		models.ChannelWeComRobot: wecom.NewRobot(wecom.WithRobotBaseURL(a.cfg.WeCom.APIBase),
-			wecom.WithRobotHTTPClient(client), wecom.WithRobotRateLimitWait(a.cfg.Outbox.RateLimitWait)),
+			wecom.WithRobotHTTPClient(client), wecom.WithRobotRateLimitWait(a.cfg.Outbox.RateLimitWait),
+			wecom.WithRobotFiles(a.db)),
 		models.ChannelDingTalkRobot: dingtalk.NewRobot(dingtalk.WithRobotBaseURL(a.cfg.DingTalk.APIBase),
 			dingtalk.WithRobotHTTPClient(client), dingtalk.WithRobotRateLimitWait(a.cfg.Outbox.RateLimitWait)),
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hibiken/asynq"
 
+	"tapline/bot/jobs"
 	"tapline/bot/notify"
+	"tapline/bot/remind"
 	"tapline/bot/wechat"
 	"tapline/models"
 )
@@ -31,6 +34,8 @@ func (a *App) startWorker(ctx context.Context) (func(), error) {
 		notify.WithLease(o.Lease), notify.WithBudget(o.Budget), notify.WithBackoff(backoff...))
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(notify.TypeDeliver, d.HandleDeliver)
+	mux.HandleFunc(remind.TypeFire, a.remind.HandleFire)
+	mux.HandleFunc(jobs.TypeRun, a.sched.Handle)
 	scfg := notify.ServerConfig(a.log)
 	scfg.Queues = map[string]int{o.Queue: 6, "default": 3}
 	srv := asynq.NewServer(a.asynqOpt, scfg)
@@ -40,8 +45,9 @@ func (a *App) startWorker(ctx context.Context) (func(), error) {
 	rctx, cancel := context.WithCancel(ctx)
 	rec := notify.NewReconciler(a.db, a.enq, a.clock, a.log, notify.WithInterval(o.ReconcileInterval))
 	go rec.Run(rctx) // first pass at once: re-arms rows left by a restart
-
-	return func() { cancel(); srv.Shutdown() }, nil
+	stopDeadlines := a.startDeadlines(ctx)
+	go a.sched.Run(rctx, time.Minute)
+	return func() { cancel(); stopDeadlines(); srv.Shutdown() }, nil
 }
 
 // undeliverable asks the hotline to phone a resident whom a case message

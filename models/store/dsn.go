@@ -89,6 +89,9 @@ func tables() []any {
 		&models.DeliveryAttempt{}, &models.InboundMessage{}, &models.Resident{},
 		&caseCounter{},
 		&models.CaseWork{}, &models.Measure{}, &models.Approval{},
+		&models.Deadline{}, &models.Warning{}, &models.Incident{},
+		&models.CallBack{}, &models.Rating{}, &models.Prevention{}, &models.StoredFile{},
+		&models.Account{}, &models.APIToken{}, &models.PersonalDataRead{},
 	}
 }
 

@@ -1,0 +1,138 @@
+// Package prevent runs the prevention measures of policy 4.4.2: recurring
+// complaints of one kind (one estate or street, or one department) become
+// an item owned by the leader in charge, who drafts a measure; the GM
+// approves it; it is announced to every department; after a window its
+// effect is checked: did the complaints fall?
+package prevent
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"tapline/bot"
+	"tapline/bot/address"
+	"tapline/bot/policy"
+	"tapline/models"
+)
+
+// Enqueuer hands outbox rows to the delivery queue.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, ids ...uint64) error
+}
+
+// Service finds recurrences and runs prevention items.
+type Service struct {
+	policy *policy.Policy
+	store  models.PreventionService
+	outbox models.OutboxService
+	book   address.Book
+	enq    Enqueuer
+	clock  bot.Clock
+	log    *slog.Logger
+}
+
+// New returns a Service.
+func New(p *policy.Policy, store models.PreventionService, outbox models.OutboxService, book address.Book,
+	enq Enqueuer, clock bot.Clock, log *slog.Logger) *Service {
+	return &Service{policy: p, store: store, outbox: outbox, book: book, enq: enq, clock: clock,
+		log: log.With("component", "prevent")}
+}
+
+// Detect opens an item for each recurrence of the last window that has no
+// open item yet, and tells its owner. It returns the items opened.
+func (s *Service) Detect(ctx context.Context) ([]*models.Prevention, error) {
+	now := s.clock.Now()
+	rule := s.policy.Prevention
+	since := now.Add(-rule.WindowDuration())
+	found, err := s.store.Recurrences(ctx, since, now.Add(time.Millisecond), rule.AreaCases, rule.DepartmentCases)
+	if err != nil {
+		return nil, fmt.Errorf("prevent: %w", err)
+	}
+	var opened []*models.Prevention
+	for _, r := range found {
+		p, err := s.open(ctx, r, since)
+		if err != nil {
+			return opened, err
+		}
+		if p != nil {
+			opened = append(opened, p)
+		}
+	}
+	return opened, nil
+}
+
+// open creates the item of r unless one is open, and tells its owner.
+func (s *Service) open(ctx context.Context, r models.Recurrence, since time.Time) (*models.Prevention, error) {
+	owner := ""
+	if l := s.policy.LeaderOf(r.Department); l != nil {
+		owner = l.ID
+	}
+	key := r.Kind + "|" + r.Category + "|" + r.AreaKey + "|" + r.Department
+	if r.Kind == "area" {
+		key = r.Kind + "|" + r.Category + "|" + r.AreaKey
+	}
+	p := &models.Prevention{OpenKey: &key, Kind: r.Kind, Category: r.Category, AreaKey: r.AreaKey,
+		Department: r.Department, Owner: owner, Cases: r.Cases, Since: since, Status: models.PreventionOpen}
+	err := s.store.CreatePrevention(ctx, p)
+	if models.ErrorCode(err) == models.ECONFLICT {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("prevent: %w", err)
+	}
+	text := fmt.Sprintf("📌 同类投诉多发（policy 4.4.2）：%s，%d 天内 %d 件。请%s制定预防措施，回复：预防 P%d 措施内容（报总经理审批后通报各部门）",
+		s.describe(p), int(s.policy.Prevention.WindowDuration().Hours()/24), p.Cases, s.name(owner), p.ID)
+	s.post(ctx, append(s.book.Person(s.policy.Staff(owner)), s.book.Leaders()...), text)
+	s.log.InfoContext(ctx, "prevention item opened", "item", p.ID, "kind", p.Kind, "category", p.Category)
+	return p, nil
+}
+
+// describe names what recurs: "幸福小区 水压/停水" or "供水股 水压/停水".
+func (s *Service) describe(p *models.Prevention) string {
+	cat := p.Category
+	if c := s.policy.Category(p.Category); c != nil {
+		cat = c.Name
+	}
+	if p.Kind == "area" {
+		return p.AreaKey + " " + cat
+	}
+	if d := s.policy.Department(p.Department); d != nil {
+		return d.Name + " " + cat
+	}
+	return p.Department + " " + cat
+}
+
+// name returns a roster entry's name.
+func (s *Service) name(id string) string {
+	if st := s.policy.Staff(id); st != nil {
+		return st.Name
+	}
+	return "分管领导"
+}
+
+// post queues text for dests; failures are logged (the outbox reconciler
+// delivers what was written).
+func (s *Service) post(ctx context.Context, dests []address.Dest, text string) {
+	rows, err := address.Rows(0, dests, bot.Message{Text: text})
+	if err != nil {
+		s.log.ErrorContext(ctx, "prevention message", "err", err)
+		return
+	}
+	ptrs := make([]*models.Outbox, len(rows))
+	for i := range rows {
+		ptrs[i] = &rows[i]
+	}
+	if err := s.outbox.AddOutbox(ctx, ptrs); err != nil {
+		s.log.ErrorContext(ctx, "prevention message not queued", "err", err)
+		return
+	}
+	ids := make([]uint64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	if err := s.enq.Enqueue(ctx, ids...); err != nil {
+		s.log.WarnContext(ctx, "enqueue prevention message; reconciler will retry", "err", err)
+	}
+}
