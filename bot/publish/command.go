@@ -73,4 +73,3 @@ func (s *Service) month(text string, def report.Month) (report.Month, string) {
 	}
 	return m, ""
 }
-

@@ -39,7 +39,7 @@ func (s *Service) Alert(c *models.Case, headline string) ([]models.Outbox, error
 		Title: "🚨 重大投诉：" + headline, CaseNumber: c.Number, Major: true,
 		MajorWhy: CriterionName(c.MajorReason), Name: models.MaskName(c.Name), Phone: models.MaskPhone(c.Phone),
 		Address: c.Address, Summary: truncate(c.Details, 120), At: s.clock.Now(),
-		Status: fmt.Sprintf("请在30分钟内确认：回复「已阅 %s」或点按钮（policy 4.1.3）", c.Number),
+		Status:  fmt.Sprintf("请在30分钟内确认：回复「已阅 %s」或点按钮（policy 4.1.3）", c.Number),
 		Buttons: []bot.Button{{Key: ActAck + ":" + c.Number, Text: "已阅", Style: 1}},
 	}
 	if cat := p.Category(c.Category); cat != nil {

@@ -103,8 +103,8 @@ func (db *DB) connect(ctx context.Context, dialector gorm.Dialector, maxOpen int
 		// deadlock a one-connection pool (go-gorm/gorm#7350, #7465), which
 		// is what SQLite runs on.
 		PrepareStmt: db.dialect == DialectMySQL,
-		NowFunc:                db.now,
-		Logger:                 newGormLogger(db.log),
+		NowFunc:     db.now,
+		Logger:      newGormLogger(db.log),
 	})
 	if err != nil {
 		return db.wrap(fmt.Sprintf("store: open %s", db.dialect), err)
