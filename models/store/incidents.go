@@ -169,7 +169,9 @@ func (db *DB) IncidentCases(ctx context.Context, incidentID uint64) ([]*models.C
 
 // mayCluster is the cheap check before LinkIncident's locking transaction:
 // an open incident for the category and area exists, or enough distinct
-// households complained in the window. Most filings stop here.
+// households are among the area's newest cases of the window (at most
+// clusterScan of them, so a street with hundreds of complaints costs no
+// more). Most filings stop here.
 func (db *DB) mayCluster(ctx context.Context, cl *models.Cluster) (bool, error) {
 	conn := db.conn.WithContext(ctx)
 	var open int64
@@ -177,9 +179,20 @@ func (db *DB) mayCluster(ctx context.Context, cl *models.Cluster) (bool, error) 
 	if err != nil || open > 0 {
 		return open > 0, err
 	}
-	var households int64
-	err = conn.Model(&models.Case{}).
+	var recent []struct{ Phone, ResidentID string }
+	err = conn.Model(&models.Case{}).Select("phone, resident_id").
 		Where("category = ? AND area_key = ? AND created_at >= ? AND incident_id = 0", cl.Category, cl.AreaKey, norm(cl.Since)).
-		Distinct("CASE WHEN phone <> '' THEN phone ELSE resident_id END").Count(&households).Error
-	return households >= int64(cl.Threshold), err
+		Order("id DESC").Limit(clusterScan).Scan(&recent).Error
+	seen := map[string]bool{}
+	for _, r := range recent { // a household: its phone, else its WeChat resident (as clusterCases)
+		if r.Phone != "" {
+			seen[r.Phone] = true
+		} else {
+			seen["r:"+r.ResidentID] = true
+		}
+	}
+	return len(seen) >= cl.Threshold, err
 }
+
+// clusterScan bounds how many recent cases mayCluster reads.
+const clusterScan = 200
