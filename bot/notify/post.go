@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"tapline/bot"
@@ -29,11 +30,31 @@ func (p *Poster) Post(ctx context.Context, channel, target, audience string, msg
 	}
 	row := &models.Outbox{Channel: channel, Target: target, Audience: audience,
 		Kind: kind, Payload: payload, Status: models.OutboxPending}
-	if err := p.outbox.AddOutbox(ctx, []*models.Outbox{row}); err != nil {
+	return AddAndArm(ctx, p.outbox, p.sched, []*models.Outbox{row})
+}
+
+// Arming takes outbox row IDs to the delivery queue.
+type Arming interface {
+	Enqueue(ctx context.Context, ids ...uint64) error
+}
+
+// AddAndArm writes rows in one outbox write (all or nothing) and arms their
+// delivery. A failure to arm is returned wrapped but the rows are kept:
+// the Reconciler delivers them later.
+func AddAndArm(ctx context.Context, outbox models.OutboxService, sched Arming, rows []*models.Outbox) error {
+	if err := outbox.AddOutbox(ctx, rows); err != nil {
 		return fmt.Errorf("post: %w", err)
 	}
-	if err := p.sched.Enqueue(ctx, row.ID); err != nil {
-		return fmt.Errorf("post: arm delivery (the reconciler will retry): %w", err)
+	ids := make([]uint64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	if err := sched.Enqueue(ctx, ids...); err != nil {
+		return fmt.Errorf("post: %w: %w", ErrNotArmed, err)
 	}
 	return nil
 }
+
+// ErrNotArmed marks an AddAndArm whose rows were written but not armed
+// (the reconciler will deliver them).
+var ErrNotArmed = errors.New("arm delivery (the reconciler will retry)")

@@ -7,12 +7,14 @@ package prevent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"tapline/bot"
 	"tapline/bot/address"
+	"tapline/bot/notify"
 	"tapline/bot/policy"
 	"tapline/models"
 )
@@ -124,15 +126,10 @@ func (s *Service) post(ctx context.Context, dests []address.Dest, text string) {
 	for i := range rows {
 		ptrs[i] = &rows[i]
 	}
-	if err := s.outbox.AddOutbox(ctx, ptrs); err != nil {
+	switch err := notify.AddAndArm(ctx, s.outbox, s.enq, ptrs); {
+	case errors.Is(err, notify.ErrNotArmed):
+		s.log.WarnContext(ctx, "prevention message queued, not armed; reconciler will retry", "err", err)
+	case err != nil:
 		s.log.ErrorContext(ctx, "prevention message not queued", "err", err)
-		return
-	}
-	ids := make([]uint64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	if err := s.enq.Enqueue(ctx, ids...); err != nil {
-		s.log.WarnContext(ctx, "enqueue prevention message; reconciler will retry", "err", err)
 	}
 }

@@ -8,6 +8,7 @@ package publish
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"tapline/bot"
 	"tapline/bot/address"
 	"tapline/bot/download"
+	"tapline/bot/notify"
 	"tapline/bot/policy"
 	"tapline/bot/report"
 	"tapline/models"
@@ -133,15 +135,13 @@ func (s *Service) post(ctx context.Context, files []*bot.File) error {
 			rows = append(rows, &rs[i])
 		}
 	}
-	if err := s.outbox.AddOutbox(ctx, rows); err != nil {
+	err := notify.AddAndArm(ctx, s.outbox, s.enq, rows)
+	if errors.Is(err, notify.ErrNotArmed) {
+		s.log.WarnContext(ctx, "published files queued, not armed; reconciler will retry", "err", err)
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("publish: %w", err)
-	}
-	ids := make([]uint64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	if err := s.enq.Enqueue(ctx, ids...); err != nil {
-		s.log.WarnContext(ctx, "enqueue published files; reconciler will retry", "err", err)
 	}
 	return nil
 }
