@@ -69,16 +69,18 @@ type Attachment struct {
 // CaseEvent is an immutable entry of a case's timeline (policy: every
 // transition is recorded with who, when, from, to, why and channel).
 type CaseEvent struct {
-	ID         uint64 `gorm:"primaryKey;autoIncrement"`
-	CaseID     uint64 `gorm:"index;not null"`
-	Type       string `gorm:"size:32;not null"` // "created", ...
-	Actor      string `gorm:"size:64"`
-	Role       string `gorm:"size:32"`
-	Channel    string `gorm:"size:32"`
-	FromStatus string `gorm:"size:32"`
-	ToStatus   string `gorm:"size:32"`
-	Text       string `gorm:"type:text"`
-	CreatedAt  time.Time
+	ID uint64 `gorm:"primaryKey;autoIncrement"`
+	// CaseID, Type and CreatedAt are one index: a timeline reads by case,
+	// the ledger by case and type without touching the rows.
+	CaseID     uint64    `gorm:"not null;index:idx_case_events_case_type,priority:1"`
+	Type       string    `gorm:"size:32;not null;index:idx_case_events_case_type,priority:2"` // "created", ...
+	Actor      string    `gorm:"size:64"`
+	Role       string    `gorm:"size:32"`
+	Channel    string    `gorm:"size:32"`
+	FromStatus string    `gorm:"size:32"`
+	ToStatus   string    `gorm:"size:32"`
+	Text       string    `gorm:"type:text"`
+	CreatedAt  time.Time `gorm:"index:idx_case_events_case_type,priority:3"`
 }
 
 // NewCase is everything CreateCase writes in one transaction: the case, its

@@ -19,6 +19,10 @@ const (
 	StageAuthority = "authority" // an urgent major complaint is reported to the housing authority (policy 4.1.3)
 )
 
+// AllStages lists every deadline stage.
+var AllStages = []string{StageAccept, StageMeasures, StageApprove, StageResolve, StageFeedback, StageCallback,
+	StageMajorAck, StageAuthority}
+
 // Deadline statuses.
 const (
 	DeadlineRunning = "running" // the clock runs; NextAt is the next reminder, warning or escalation
@@ -31,17 +35,17 @@ const (
 // Step counts the firings done; a firing applies only to the row's current
 // Step, so each reminder goes out once however many workers hold a task.
 type Deadline struct {
-	ID        uint64    `gorm:"primaryKey;autoIncrement"`
-	CaseID    uint64    `gorm:"index;not null"`
-	Stage     string    `gorm:"size:32;not null"`
-	Status    string    `gorm:"size:16;not null;index:idx_deadline_due,priority:1"`
-	Wall      bool      `gorm:"not null;default:false"` // wall time (major, safety) rather than business time
-	StartedAt time.Time `gorm:"not null"`
-	DueAt     time.Time `gorm:"not null;index"`
-	Step      int       `gorm:"not null;default:0"`
-	NextAt    time.Time `gorm:"not null;index:idx_deadline_due,priority:2"`
-	Level     int       `gorm:"not null;default:0"` // highest escalation level reached
-	DoneAt    *time.Time
+	ID        uint64     `gorm:"primaryKey;autoIncrement"`
+	CaseID    uint64     `gorm:"not null;index:idx_deadline_case_stage,priority:1"` // the ledger's verdicts read this index alone
+	Stage     string     `gorm:"size:32;not null;index:idx_deadline_case_stage,priority:2"`
+	Status    string     `gorm:"size:16;not null;index:idx_deadline_due,priority:1;index:idx_deadline_case_stage,priority:3"`
+	Wall      bool       `gorm:"not null;default:false"` // wall time (major, safety) rather than business time
+	StartedAt time.Time  `gorm:"not null"`
+	DueAt     time.Time  `gorm:"not null;index;index:idx_deadline_case_stage,priority:4"`
+	Step      int        `gorm:"not null;default:0"`
+	NextAt    time.Time  `gorm:"not null;index:idx_deadline_due,priority:2"`
+	Level     int        `gorm:"not null;default:0"` // highest escalation level reached
+	DoneAt    *time.Time `gorm:"index:idx_deadline_case_stage,priority:5"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -1,7 +1,9 @@
 package models
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -45,6 +47,10 @@ type LedgerCase struct {
 	Responsible []string
 	// Warnings counts the case's warnings (policy 6.1).
 	Warnings int
+	// Approved counts the approved measure versions; ApprovalSeconds sums
+	// their latencies from proposal to approval (policy 4.2.7).
+	Approved        int
+	ApprovalSeconds float64
 }
 
 // TimingCounts counts stage verdicts.
@@ -77,6 +83,13 @@ func (t TimingCounts) Rate() (rate float64, ok bool) {
 type ReportCount struct {
 	Key   string
 	Count int
+}
+
+// DeptCount is one group of a GROUP BY department and key count.
+type DeptCount struct {
+	Department string
+	Key        string
+	Count      int
 }
 
 // ReportTotals are the month's counts for the ledger's summary and the
@@ -124,6 +137,22 @@ type DeptStats struct {
 	CallBacks []ReportCount
 }
 
+// AddWarnings adds n warnings naming person ("" for none) to s.
+func (s *DeptStats) AddWarnings(person string, n int) {
+	s.Warnings += n
+	if person != "" {
+		s.Responsible = append(s.Responsible, ReportCount{Key: person, Count: n})
+	}
+}
+
+// SortResponsible orders the persons warned: most warnings first, then by
+// roster ID.
+func (s *DeptStats) SortResponsible() {
+	slices.SortFunc(s.Responsible, func(a, b ReportCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
+	})
+}
+
 // ReportService reads what the monthly ledger, charts and scorecard need.
 // Periods are half-open: [since, until). now decides which running
 // deadlines are overdue.
@@ -139,6 +168,10 @@ type ReportService interface {
 	// with GROUP BY queries (and one pass over the deadlines in case
 	// order for the stage verdicts).
 	ReportTotals(ctx context.Context, since, until, now time.Time) (*ReportTotals, error)
+	// WarningCounts counts the warnings recorded in the period by
+	// department and responsible person (policy 6.1, 6.2): the part of
+	// ReportTotals that is not about the period's cases.
+	WarningCounts(ctx context.Context, since, until time.Time) ([]DeptCount, error)
 	// CaseCounts returns how many cases were created in each period
 	// [bounds[i], bounds[i+1]); bounds must be increasing. Returns EINVALID
 	// for fewer than two bounds.

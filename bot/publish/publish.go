@@ -58,14 +58,15 @@ func New(r *report.Service, p *policy.Policy, files models.FileService, outbox m
 // group. Contacts are masked: the workbook goes to a group chat.
 func (s *Service) Ledger(ctx context.Context, month report.Month) (string, error) {
 	var buf bytes.Buffer
-	if err := s.report.Ledger(ctx, month, &buf, report.LedgerOptions{}); err != nil {
+	pngs, err := s.report.LedgerAndCharts(ctx, month, &buf, report.LedgerOptions{})
+	if err != nil {
 		return "", fmt.Errorf("publish: ledger %s: %w", month, err)
 	}
 	book, err := s.store(ctx, "投诉台账-"+month.String()+".xlsx", mimeXLSX, buf.Bytes())
 	if err != nil {
 		return "", err
 	}
-	charts, err := s.storeCharts(ctx, month)
+	charts, err := s.storeCharts(ctx, month, pngs)
 	if err != nil {
 		return "", err
 	}
@@ -78,7 +79,11 @@ func (s *Service) Ledger(ctx context.Context, month report.Month) (string, error
 
 // Charts sends month's statistics charts to the leaders' group.
 func (s *Service) Charts(ctx context.Context, month report.Month) (string, error) {
-	charts, err := s.storeCharts(ctx, month)
+	pngs, err := s.report.Charts(ctx, month)
+	if err != nil {
+		return "", fmt.Errorf("publish: charts %s: %w", month, err)
+	}
+	charts, err := s.storeCharts(ctx, month, pngs)
 	if err != nil {
 		return "", err
 	}
@@ -88,12 +93,8 @@ func (s *Service) Charts(ctx context.Context, month report.Month) (string, error
 	return fmt.Sprintf("已将%s的 %d 张统计图发送到领导群。", month.Title(), len(charts)), nil
 }
 
-// storeCharts draws and stores every chart of the month.
-func (s *Service) storeCharts(ctx context.Context, month report.Month) ([]*bot.File, error) {
-	pngs, err := s.report.Charts(ctx, month)
-	if err != nil {
-		return nil, fmt.Errorf("publish: charts %s: %w", month, err)
-	}
+// storeCharts stores the month's charts, in ChartNames order.
+func (s *Service) storeCharts(ctx context.Context, month report.Month, pngs map[string][]byte) ([]*bot.File, error) {
 	var out []*bot.File
 	for _, name := range report.ChartNames {
 		b, ok := pngs[name]

@@ -44,7 +44,7 @@ func (s *Service) Chart(ctx context.Context, name string, month Month) ([]byte, 
 	if !slices.Contains(ChartNames, name) {
 		return nil, models.Errorf(models.EINVALID, "没有名为「%s」的统计图；可选：%s。", name, strings.Join(ChartNames, "、"))
 	}
-	charts, err := s.charts(ctx, month, []string{name})
+	charts, err := s.charts(ctx, month, []string{name}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -53,12 +53,13 @@ func (s *Service) Chart(ctx context.Context, name string, month Month) ([]byte, 
 
 // Charts draws every chart of the month (ChartNames), keyed by name.
 func (s *Service) Charts(ctx context.Context, month Month) (map[string][]byte, error) {
-	return s.charts(ctx, month, ChartNames)
+	return s.charts(ctx, month, ChartNames, nil)
 }
 
-// charts reads what the named charts need and draws them.
-func (s *Service) charts(ctx context.Context, month Month, names []string) (map[string][]byte, error) {
-	d := &chartData{month: month, now: s.clock.Now()}
+// charts reads what the named charts need and draws them; totals, when
+// not nil, are the month's totals read already.
+func (s *Service) charts(ctx context.Context, month Month, names []string, totals *models.ReportTotals) (map[string][]byte, error) {
+	d := &chartData{month: month, now: s.clock.Now(), totals: totals}
 	if month.Start().After(d.now) {
 		return nil, models.Errorf(models.EINVALID, "%s 还没有到，不能统计。", month)
 	}
@@ -83,10 +84,12 @@ func (s *Service) loadChartData(ctx context.Context, d *chartData, names []strin
 		return slices.ContainsFunc(names, func(n string) bool { return slices.Contains(ns, n) })
 	}
 	var err error
-	if needs(ChartCategory, ChartDepartment, ChartSatisfaction, ChartSource, ChartOnTime, ChartScorecard) {
+	if d.totals == nil && needs(ChartCategory, ChartDepartment, ChartSatisfaction, ChartSource, ChartOnTime, ChartScorecard) {
 		if d.totals, err = s.data.ReportTotals(ctx, d.month.Start(), d.month.End(), d.now); err != nil {
 			return fmt.Errorf("chart totals: %w", err)
 		}
+	}
+	if d.totals != nil {
 		d.scores = s.scorecard(d.totals.Departments)
 	}
 	if needs(ChartTrend) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -43,80 +44,83 @@ const summaryRunes = 60
 // no cases gives a workbook that says so. Returns EINVALID for a month
 // after the current one.
 func (s *Service) Ledger(ctx context.Context, month Month, w io.Writer, opt LedgerOptions) error {
+	return s.ledger(ctx, month, w, opt, nil)
+}
+
+// LedgerAndCharts writes the month's ledger to w, as Ledger, and draws
+// every chart (ChartNames) from the same reading of the month, while the
+// workbook is being zipped: the monthly delivery to the leaders (policy
+// 4.4.1, 3.1).
+func (s *Service) LedgerAndCharts(ctx context.Context, month Month, w io.Writer, opt LedgerOptions) (map[string][]byte, error) {
+	var charts map[string][]byte
+	err := s.ledger(ctx, month, w, opt, func(totals *models.ReportTotals) (err error) {
+		charts, err = s.charts(ctx, month, ChartNames, totals)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return charts, nil
+}
+
+// ledger builds the workbook and writes it to w; alongside, when not nil,
+// runs with the month's totals while the workbook is written.
+func (s *Service) ledger(ctx context.Context, month Month, w io.Writer, opt LedgerOptions,
+	alongside func(*models.ReportTotals) error) error {
 	now := s.clock.Now()
 	if month.Start().After(now) {
 		return models.Errorf(models.EINVALID, "%s 还没有到，不能生成台账。", month)
 	}
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
-	b, err := newBook(f)
+	f.SetZipWriter(fastZip)
+	totals, err := s.buildBook(ctx, f, month, now, opt)
 	if err != nil {
 		return err
 	}
-	totals, err := s.data.ReportTotals(ctx, month.Start(), month.End(), now)
-	if err != nil {
-		return fmt.Errorf("ledger totals: %w", err)
+	done := make(chan error, 1)
+	if alongside != nil {
+		go func() { done <- alongside(totals) }()
+	} else {
+		done <- nil
 	}
-	scores := s.scorecard(totals.Departments)
-	if err := s.writeCases(ctx, b, month, opt); err != nil {
+	werr := f.Write(w)
+	if err := <-done; err != nil {
 		return err
 	}
-	if err := s.writeSummary(b, month, totals, now); err != nil {
-		return err
-	}
-	if err := s.writeScorecard(b, month, scores); err != nil {
-		return err
-	}
-	if err := b.flush(); err != nil {
-		return fmt.Errorf("ledger: %w", err)
-	}
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("ledger: write workbook: %w", err)
+	if werr != nil {
+		return fmt.Errorf("ledger: write workbook: %w", werr)
 	}
 	return nil
 }
 
-// writeCases streams the month's cases into the ledger and major sheets.
-func (s *Service) writeCases(ctx context.Context, b *book, month Month, opt LedgerOptions) error {
-	cases, major := b.sheets[SheetLedger], b.sheets[SheetMajor]
-	if err := cases.title(fmt.Sprintf("%s 投诉台账（policy 4.4.1）", month.Title())); err != nil {
-		return err
-	}
-	if err := cases.header(ledgerHeader); err != nil {
-		return err
-	}
-	if err := major.title(fmt.Sprintf("%s 重大投诉清单及处理情况（policy 4.1.3、6.3：总经理内部考核）", month.Title())); err != nil {
-		return err
-	}
-	if err := major.header(majorHeader); err != nil {
-		return err
-	}
-	n, nMajor := 0, 0
-	err := s.data.LedgerCases(ctx, month.Start(), month.End(), s.clock.Now(), s.batch, func(batch []*models.LedgerCase) error {
-		for _, lc := range batch {
-			n++
-			if err := cases.row(s.ledgerRow(n, lc, opt)); err != nil {
-				return err
-			}
-			if lc.Case.Major {
-				nMajor++
-				if err := major.row(s.majorRow(nMajor, lc)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+// buildBook writes the sheets of f and returns the month's totals,
+// counted from the cases as they are written (tally) plus the month's
+// warnings.
+func (s *Service) buildBook(ctx context.Context, f *excelize.File, month Month, now time.Time, opt LedgerOptions) (*models.ReportTotals, error) {
+	b, err := newBook(f)
 	if err != nil {
-		return fmt.Errorf("ledger cases: %w", err)
+		return nil, err
 	}
-	if n == 0 {
-		return cases.row([]any{fmt.Sprintf("%s 没有投诉记录。", month.Title())})
+	t := newTally()
+	if err := s.writeCases(ctx, b, month, now, opt, t); err != nil {
+		return nil, err
 	}
-	if nMajor == 0 {
-		return major.row([]any{fmt.Sprintf("%s 没有重大投诉。", month.Title())})
+	warnings, err := s.data.WarningCounts(ctx, month.Start(), month.End())
+	if err != nil {
+		return nil, fmt.Errorf("ledger warnings: %w", err)
 	}
-	return nil
+	totals := t.totals(warnings)
+	if err := s.writeSummary(b, month, totals, now); err != nil {
+		return nil, err
+	}
+	if err := s.writeScorecard(b, month, s.scorecard(totals.Departments)); err != nil {
+		return nil, err
+	}
+	if err := b.flush(); err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	return totals, nil
 }
 
 // ledgerRow is one case's row of the 投诉台账 sheet.

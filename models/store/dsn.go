@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -69,8 +70,42 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
+	return sqlitePathDSN(path, q)
+}
+
+// sqlitePathDSN is the DSN of the file path with the query q.
+func sqlitePathDSN(path string, q url.Values) string {
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	return "file:" + esc + "?" + q.Encode()
+}
+
+// sqliteReadConns is the size of SQLite's read pool: the ledger's loaders
+// run side by side on it.
+const sqliteReadConns = 4
+
+// openReads sets up the reports' read pool (DB.reads).
+func (db *DB) openReads() error {
+	if db.dialect != DialectSQLite {
+		db.reads = db.conn
+		return nil
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "query_only(1)")
+	conn, err := gorm.Open(sqlite.Open(sqlitePathDSN(db.sqlitePath, q)), &gorm.Config{
+		SkipDefaultTransaction: true, NowFunc: db.now, Logger: newGormLogger(db.log)})
+	if err != nil {
+		return db.wrap("store: open sqlite reads", err)
+	}
+	sqlDB, err := conn.DB()
+	if err != nil {
+		return fmt.Errorf("store: open sqlite reads: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(sqliteReadConns)
+	sqlDB.SetMaxIdleConns(sqliteReadConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	db.reads, db.readsDB = conn, sqlDB
+	return nil
 }
 
 // caseCounter is the per-day sequence behind case numbers.
@@ -106,11 +141,38 @@ func (db *DB) Migrate(ctx context.Context) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		if err = conn.AutoMigrate(tables()...); err == nil {
-			return nil
+			if err = dropRetiredIndexes(conn); err == nil {
+				return nil
+			}
 		}
 		if ctx.Err() != nil {
 			break
 		}
 	}
 	return db.wrap("store: migrate", err)
+}
+
+// retiredIndexes are indexes an earlier version made that a wider one now
+// covers (its first column is theirs).
+var retiredIndexes = []struct {
+	model any
+	name  string
+}{
+	{&models.CaseEvent{}, "idx_case_events_case_id"},
+	{&models.Deadline{}, "idx_deadlines_case_id"},
+}
+
+// dropRetiredIndexes drops the retired indexes still there; another
+// process dropping one first is not an error.
+func dropRetiredIndexes(conn *gorm.DB) error {
+	m := conn.Migrator()
+	for _, r := range retiredIndexes {
+		if !m.HasIndex(r.model, r.name) {
+			continue
+		}
+		if err := m.DropIndex(r.model, r.name); err != nil && m.HasIndex(r.model, r.name) {
+			return fmt.Errorf("drop index %s: %w", r.name, err)
+		}
+	}
+	return nil
 }

@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
-
-	"gorm.io/gorm"
 
 	"tapline/models"
 )
@@ -30,17 +27,24 @@ const (
 	maxLedgerBatch     = 5000
 )
 
-// ledgerColumns are the case columns the ledger needs (no draft key, no
-// attachments).
-var ledgerColumns = []string{"id", "number", "status", "source", "resident_id", "category", "department",
-	"major", "major_reason", "urgent", "incident_id", "area_key", "external_ref", "name", "address", "phone",
-	"details", "expectation", "created_at", "updated_at"}
+// ledgerCasesQuery reads a batch of the month's cases: the columns the
+// ledger needs (no draft key, attachments or version).
+const ledgerCasesQuery = "SELECT id, number, status, source, COALESCE(resident_id, ''), category, department, major, " +
+	"COALESCE(major_reason, ''), urgent, incident_id, COALESCE(area_key, ''), COALESCE(external_ref, ''), name, " +
+	"address, phone, details, COALESCE(expectation, ''), created_at " +
+	"FROM cases WHERE id > ? AND id <= ? AND +created_at >= ? AND +created_at < ? ORDER BY id LIMIT ?"
+
+// ledgerBoundsQuery finds the month's first and last case IDs: the
+// batches then walk the primary key between them (the unary plus keeps
+// SQLite from walking the created_at index and sorting the whole month for
+// every batch).
+const ledgerBoundsQuery = "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM cases WHERE created_at >= ? AND created_at < ?"
 
 // LedgerCases implements models.ReportService: keyset pagination on the
 // case ID, then one query per related table for the whole batch, the
-// queries of a batch run side by side and the next batch read while fn
-// handles the current one (on MySQL the walk waits on the server, not on
-// the CPU; SQLite's one connection serialises them).
+// queries of a batch run side by side (on the read pool: SQLite's readers
+// do not wait for its writer) and the next batch read while fn handles
+// the current one.
 func (db *DB) LedgerCases(ctx context.Context, since, until, now time.Time, batch int, fn func([]*models.LedgerCase) error) error {
 	if batch <= 0 {
 		batch = defaultLedgerBatch
@@ -70,12 +74,14 @@ type ledgerBatch struct {
 // readLedger reads the batches into out and closes it.
 func (db *DB) readLedger(ctx context.Context, since, until, now time.Time, batch int, out chan<- ledgerBatch) {
 	defer close(out)
-	var last uint64
-	for {
-		var cases []models.Case
-		err := db.conn.WithContext(ctx).Select(ledgerColumns).
-			Where("created_at >= ? AND created_at < ? AND id > ?", since, until, last).
-			Order("id").Limit(batch).Find(&cases).Error
+	var first, last uint64
+	err := db.reads.WithContext(ctx).Raw(ledgerBoundsQuery, since, until).Row().Scan(&first, &last)
+	if err != nil {
+		out <- ledgerBatch{err: fmt.Errorf("case range: %w", err)}
+		return
+	}
+	for after := first - min(first, 1); after < last; {
+		cases, err := db.ledgerCases(ctx, since, until, after, last, batch)
 		var b ledgerBatch
 		if err == nil && len(cases) > 0 {
 			b.rows, err = db.loadBatch(ctx, cases, now)
@@ -92,173 +98,55 @@ func (db *DB) readLedger(ctx context.Context, since, until, now time.Time, batch
 		if b.err != nil || len(cases) < batch {
 			return
 		}
-		last = cases[len(cases)-1].ID
+		after = cases[len(cases)-1].ID
 	}
+}
+
+// ledgerCases reads the next batch of cases after the ID after, up to the
+// month's last.
+func (db *DB) ledgerCases(ctx context.Context, since, until time.Time, after, last uint64, batch int) ([]models.Case, error) {
+	rows, err := db.reads.WithContext(ctx).Raw(ledgerCasesQuery, after, last, since, until, batch).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("cases: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	cases := make([]models.Case, 0, batch)
+	for rows.Next() {
+		var c models.Case
+		err := rows.Scan(&c.ID, &c.Number, &c.Status, &c.Source, &c.ResidentID, &c.Category, &c.Department, &c.Major,
+			&c.MajorReason, &c.Urgent, &c.IncidentID, &c.AreaKey, &c.ExternalRef, &c.Name, &c.Address, &c.Phone,
+			&c.Details, &c.Expectation, &c.CreatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("cases: %w", err)
+		}
+		cases = append(cases, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("cases: %w", err)
+	}
+	return cases, nil
 }
 
 // loadBatch reads the related rows of a batch of cases, the tables side
 // by side.
 func (db *DB) loadBatch(ctx context.Context, cases []models.Case, now time.Time) ([]*models.LedgerCase, error) {
-	conn := db.conn.WithContext(ctx)
-	ids := make([]uint64, len(cases))
+	conn := db.reads.WithContext(ctx)
+	b := ledgerBatchIDs{lo: cases[0].ID, hi: cases[len(cases)-1].ID, by: make(map[uint64]*models.LedgerCase, len(cases))}
 	out := make([]*models.LedgerCase, len(cases))
-	byID := make(map[uint64]*models.LedgerCase, len(cases))
 	for i := range cases {
-		ids[i] = cases[i].ID
 		out[i] = &models.LedgerCase{Case: cases[i], Work: models.CaseWork{CaseID: cases[i].ID}, Stages: map[string]string{}}
-		byID[ids[i]] = out[i]
+		b.by[cases[i].ID] = out[i]
 	}
-	// Each step fills its own fields of the rows.
-	steps := []func(*gorm.DB, []uint64, map[uint64]*models.LedgerCase) error{
-		loadWork, loadMeasures, loadApprovals, loadEvents, loadCallBacks, loadRatings, loadWarnings,
-		func(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase) error {
-			return loadStages(tx, ids, by, now)
-		},
-	}
-	errs := make([]error, len(steps))
+	errs := make([]error, len(ledgerLoaders))
 	var wg sync.WaitGroup
-	for i, step := range steps {
-		wg.Go(func() { errs[i] = step(conn, ids, byID) })
+	for i, load := range ledgerLoaders {
+		wg.Go(func() { errs[i] = load(conn, b, now) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-// loadWork fills the work rows.
-func loadWork(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase) error {
-	var rows []models.CaseWork
-	if err := tx.Where("case_id IN ?", ids).Find(&rows).Error; err != nil {
-		return fmt.Errorf("case work: %w", err)
-	}
-	for _, w := range rows {
-		by[w.CaseID].Work = w
-	}
-	return nil
-}
-
-// loadMeasures fills the current measure versions.
-func loadMeasures(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase) error {
-	var rows []models.Measure
-	err := tx.Table("measures AS m").Select("m.*").
-		Joins("JOIN case_work w ON w.case_id = m.case_id AND w.measure_version = m.version").
-		Where("m.case_id IN ?", ids).Find(&rows).Error
-	if err != nil {
-		return fmt.Errorf("measures: %w", err)
-	}
-	for i := range rows {
-		by[rows[i].CaseID].Measure = &rows[i]
-	}
-	return nil
-}
-
-// loadApprovals fills each case's newest approval decision.
-func loadApprovals(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase) error {
-	var rows []models.Approval
-	if err := tx.Where("case_id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
-		return fmt.Errorf("approvals: %w", err)
-	}
-	for i := range rows {
-		by[rows[i].CaseID].Approval = &rows[i]
-	}
-	return nil
-}
-
-// loadEvents fills resolution, acceptance and reopenings from the events.
-func loadEvents(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase) error {
-	var rows []models.CaseEvent
-	err := tx.Select("id", "case_id", "type", "created_at").
-		Where("case_id IN ? AND type IN ?", ids, []string{evDone, evResidentAccept, evResidentReject, evReopen}).
-		Order("id").Find(&rows).Error
-	if err != nil {
-		return fmt.Errorf("events: %w", err)
-	}
-	for _, e := range rows {
-		lc, at := by[e.CaseID], e.CreatedAt
-		switch e.Type {
-		case evDone:
-			lc.ResolvedAt = &at
-		case evReopen:
-			lc.Reopens++
-		default:
-			lc.Acceptance, lc.AcceptanceAt = e.Type, &at
-		}
-	}
-	return nil
-}
-
-// loadCallBacks fills the call-back attempts.
-func loadCallBacks(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase) error {
-	var rows []models.CallBack
-	if err := tx.Where("case_id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
-		return fmt.Errorf("call-backs: %w", err)
-	}
-	for _, cb := range rows {
-		by[cb.CaseID].CallBacks = append(by[cb.CaseID].CallBacks, cb)
-	}
-	return nil
-}
-
-// loadRatings fills the residents' ratings.
-func loadRatings(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase) error {
-	var rows []models.Rating
-	if err := tx.Where("case_id IN ?", ids).Find(&rows).Error; err != nil {
-		return fmt.Errorf("ratings: %w", err)
-	}
-	for i := range rows {
-		by[rows[i].CaseID].Rating = &rows[i]
-	}
-	return nil
-}
-
-// loadWarnings fills the warnings' count and responsible persons.
-func loadWarnings(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase) error {
-	var rows []models.Warning
-	err := tx.Select("id", "case_id", "responsible").Where("case_id IN ?", ids).Order("id").Find(&rows).Error
-	if err != nil {
-		return fmt.Errorf("warnings: %w", err)
-	}
-	for _, w := range rows {
-		lc := by[w.CaseID]
-		lc.Warnings++
-		if w.Responsible != "" && !slices.Contains(lc.Responsible, w.Responsible) {
-			lc.Responsible = append(lc.Responsible, w.Responsible)
-		}
-	}
-	return nil
-}
-
-// loadStages fills the stage verdicts: each deadline's rank, the worst
-// per stage winning.
-func loadStages(tx *gorm.DB, ids []uint64, by map[uint64]*models.LedgerCase, now time.Time) error {
-	rows, err := tx.Raw("SELECT d.case_id, d.stage, "+rankExpr+" FROM deadlines d WHERE d.case_id IN ?", now, ids).Rows()
-	if err != nil {
-		return fmt.Errorf("stages: %w", err)
-	}
-	defer func() { _ = rows.Close() }()
-	ranks := map[uint64]map[string]int{}
-	for rows.Next() {
-		var id uint64
-		var stage string
-		var rank int
-		if err := rows.Scan(&id, &stage, &rank); err != nil {
-			return fmt.Errorf("stages: %w", err)
-		}
-		if ranks[id] == nil {
-			ranks[id] = map[string]int{}
-		}
-		ranks[id][stage] = max(ranks[id][stage], rank)
-	}
-	for id, stages := range ranks {
-		for stage, rank := range stages {
-			if rank > 0 {
-				by[id].Stages[stage] = rankVerdicts[rank]
-			}
-		}
-	}
-	return rows.Err()
 }
 
 // rankExpr ranks one deadline of alias d (one parameter: now): 4 still

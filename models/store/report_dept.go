@@ -1,8 +1,10 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -32,32 +34,41 @@ func (d depts) list() []*models.DeptStats {
 	return out
 }
 
-// fillDeptWarnings counts the warnings recorded in the period against each
+// fillDeptWarnings adds the warnings recorded in the period against each
 // department and person (policy 6.1, 6.2).
 func fillDeptWarnings(conn *gorm.DB, p period, d depts) error {
-	var rows []groupRow
-	err := conn.Model(&models.Warning{}).Select("department AS dept, responsible AS `key`, COUNT(*) AS count").
-		Where("created_at >= ? AND created_at < ?", p.since, p.until).
-		Group("department, responsible").Scan(&rows).Error
+	rows, err := warningCounts(conn, p.since, p.until)
 	if err != nil {
-		return fmt.Errorf("count warnings: %w", err)
+		return err
 	}
-	touched := map[*models.DeptStats]bool{}
 	for _, r := range rows {
-		s := d.get(r.Dept)
-		s.Warnings += r.Count
-		if r.Key != "" {
-			s.Responsible = append(s.Responsible, models.ReportCount{Key: r.Key, Count: r.Count})
-			touched[s] = true
-		}
+		d.get(r.Department).AddWarnings(r.Key, r.Count)
 	}
-	for s := range touched {
-		sort.Slice(s.Responsible, func(i, j int) bool {
-			a, b := s.Responsible[i], s.Responsible[j]
-			return a.Count > b.Count || (a.Count == b.Count && a.Key < b.Key)
-		})
+	for _, s := range d {
+		s.SortResponsible()
 	}
 	return nil
+}
+
+// WarningCounts implements models.ReportService.
+func (db *DB) WarningCounts(ctx context.Context, since, until time.Time) ([]models.DeptCount, error) {
+	rows, err := warningCounts(db.reads.WithContext(ctx), norm(since), norm(until))
+	if err != nil {
+		return nil, db.wrap("store: warning counts", err)
+	}
+	return rows, nil
+}
+
+// warningCounts groups the period's warnings by department and person.
+func warningCounts(conn *gorm.DB, since, until time.Time) ([]models.DeptCount, error) {
+	var rows []models.DeptCount
+	err := conn.Model(&models.Warning{}).Select("department, responsible AS `key`, COUNT(*) AS count").
+		Where("created_at >= ? AND created_at < ?", since, until).
+		Group("department, responsible").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count warnings: %w", err)
+	}
+	return rows, nil
 }
 
 // approvalRow is one department's approval latencies.

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"tapline/bot/policy"
 	"tapline/models"
 	"tapline/models/store"
@@ -135,5 +137,42 @@ func TestCaseCounts(t *testing.T) {
 		if _, err := db.CaseCounts(ctx, bad); models.ErrorCode(err) != models.EINVALID {
 			t.Errorf("CaseCounts(%v) err = %v, want EINVALID", bad, err)
 		}
+	}
+}
+
+// TestReportReadsDoNotWaitForTheWriter: while a write transaction holds
+// the writer (SQLite's one connection), a month's ledger walk and totals
+// still run: reports read on their own pool.
+func TestReportReadsDoNotWaitForTheWriter(t *testing.T) {
+	db := seedReport(t, 60)
+	started, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- db.Gorm().Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("UPDATE cases SET updated_at = updated_at WHERE id = 1").Error; err != nil {
+				close(started)
+				return err
+			}
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n := 0
+	err := db.LedgerCases(ctx, reportStart, reportEnd, reportNow, 25, func(b []*models.LedgerCase) error {
+		n += len(b)
+		return nil
+	})
+	if err != nil || n != 60 {
+		t.Errorf("ledger walk beside an open write: %d cases, %v", n, err)
+	}
+	if tot, err := db.ReportTotals(ctx, reportStart, reportEnd, reportNow); err != nil || tot.Cases != 60 {
+		t.Errorf("totals beside an open write: %+v, %v", tot, err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

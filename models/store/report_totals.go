@@ -31,7 +31,7 @@ type groupRow struct {
 func (db *DB) ReportTotals(ctx context.Context, since, until, now time.Time) (*models.ReportTotals, error) {
 	const op = "store: report totals"
 	p := period{norm(since), norm(until), norm(now)}
-	conn := db.conn.WithContext(ctx)
+	conn := db.reads.WithContext(ctx)
 	t := &models.ReportTotals{Stages: map[string]models.TimingCounts{}}
 	d := newDepts()
 	groups := []struct {
@@ -100,6 +100,9 @@ func (db *DB) fillTotals(conn *gorm.DB, t *models.ReportTotals, d depts, p perio
 	for _, r := range cbs {
 		s := d.get(r.Dept)
 		s.CallBacks = append(s.CallBacks, models.ReportCount{Key: r.Key, Count: r.Count})
+	}
+	for _, s := range d {
+		sortCounts(s.CallBacks)
 	}
 	rows, err := caseGroups(conn.Joins("JOIN ratings r ON r.case_id = c.id"), "r.score", "", p)
 	if err != nil {
@@ -220,13 +223,18 @@ func sumByKey(rows []groupRow) []models.ReportCount {
 	for k, n := range sums {
 		out = append(out, models.ReportCount{Key: k, Count: n})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Key < out[j].Key
-	})
+	sortCounts(out)
 	return out
+}
+
+// sortCounts orders rows by count, largest first, then by key.
+func sortCounts(rows []models.ReportCount) {
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Count != rows[j].Count {
+			return rows[i].Count > rows[j].Count
+		}
+		return rows[i].Key < rows[j].Key
+	})
 }
 
 // CaseCounts implements models.ReportService: one query, a conditional
@@ -245,7 +253,7 @@ func (db *DB) CaseCounts(ctx context.Context, bounds []time.Time) ([]int, error)
 		args = append(args, norm(bounds[i]), norm(bounds[i+1]))
 	}
 	args = append(args, norm(bounds[0]), norm(bounds[len(bounds)-1]))
-	row := db.conn.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ", ")+
+	row := db.reads.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ", ")+
 		" FROM cases WHERE created_at >= ? AND created_at < ?", args...).Row()
 	out := make([]int, len(bounds)-1)
 	dest := make([]any, len(out))

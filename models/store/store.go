@@ -50,12 +50,19 @@ type Config struct {
 
 // DB is the gorm-backed store. It is safe for concurrent use.
 type DB struct {
-	conn    *gorm.DB
-	sqlDB   *sql.DB
-	dialect string
-	log     *slog.Logger
-	loc     *time.Location
-	clock   func() time.Time
+	conn  *gorm.DB
+	sqlDB *sql.DB
+	// reads is the pool of the reports' long reads: conn on MySQL, on
+	// SQLite a read-only pool of its own, so a month's ledger neither holds
+	// the one writer connection nor waits for it (WAL readers run beside
+	// the writer).
+	reads      *gorm.DB
+	readsDB    *sql.DB
+	sqlitePath string
+	dialect    string
+	log        *slog.Logger
+	loc        *time.Location
+	clock      func() time.Time
 }
 
 // Compile-time checks that DB implements the service contracts.
@@ -69,7 +76,7 @@ var (
 // Open connects to the configured database, pings it and migrates all
 // tables. Connection failures carry code EUNAVAILABLE.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
-	db := &DB{log: cfg.Logger, loc: cfg.Location, clock: cfg.Now}
+	db := &DB{log: cfg.Logger, loc: cfg.Location, clock: cfg.Now, sqlitePath: cfg.SQLitePath}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
@@ -126,7 +133,7 @@ func (db *DB) connect(ctx context.Context, dialector gorm.Dialector, maxOpen int
 		_ = sqlDB.Close()
 		return fmt.Errorf("store: connect %s: %w", db.dialect, err)
 	}
-	return nil
+	return db.openReads()
 }
 
 // Gorm returns the underlying gorm handle for packages that add tables.
@@ -148,6 +155,11 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the connection pool. Later calls return EUNAVAILABLE.
 func (db *DB) Close() error {
+	if db.readsDB != nil {
+		if err := db.readsDB.Close(); err != nil && !errors.Is(err, sql.ErrConnDone) {
+			return fmt.Errorf("store: close reads: %w", err)
+		}
+	}
 	if err := db.sqlDB.Close(); err != nil && !errors.Is(err, sql.ErrConnDone) {
 		return fmt.Errorf("store: close: %w", err)
 	}

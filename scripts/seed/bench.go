@@ -38,10 +38,7 @@ func runBench(ctx context.Context, svc *report.Service, m report.Month, dialect,
 	var w countingWriter
 	var charts int
 	u, err := seedgen.Measure(func() error {
-		if err := svc.Ledger(ctx, m, &w, report.LedgerOptions{}); err != nil {
-			return err
-		}
-		c, err := svc.Charts(ctx, m)
+		c, err := svc.LedgerAndCharts(ctx, m, &w, report.LedgerOptions{})
 		charts = len(c)
 		return err
 	})
@@ -49,6 +46,7 @@ func runBench(ctx context.Context, svc *report.Service, m report.Month, dialect,
 		return err
 	}
 	fmt.Fprintf(out, "bench %s on %s: ledger (%.1f MB) + %d charts in %s; peak heap %.0f MB, peak RSS %.0f MB\n",
-		m, dialect, float64(w.n)/1e6, charts, u.Elapsed.Round(10e6), float64(u.PeakHeap)/1e6, float64(u.PeakRSS)/1e6)
+		m, dialect, float64(w.n)/1e6, charts, u.Elapsed.Round(10e6),
+		float64(u.PeakHeap)/1e6, float64(u.PeakRSS)/1e6)
 	return nil
 }
