@@ -32,14 +32,15 @@ type sheet struct {
 var sheetWidths = map[string][]float64{
 	SheetLedger: {6, 16, 17, 11, 14, 12, 8, 16, 10, 13, 22, 40, 12, 14, 40, 8, 14, 17, 8, 8, 8, 17,
 		10, 10, 10, 10, 10, 10, 10, 8, 10, 8, 8, 20},
-	SheetSummary:   {24, 12, 12, 12, 12, 12, 12},
-	SheetScorecard: {14, 8, 8, 12, 12, 12, 8, 8, 14, 10, 12, 30},
-	SheetMajor:     {6, 16, 17, 14, 12, 18, 12, 12, 40, 14, 17, 12, 17, 10, 8, 20},
+	SheetSummary:    {24, 12, 12, 12, 12, 12, 12},
+	SheetScorecard:  {14, 8, 8, 12, 12, 12, 8, 8, 14, 10, 12, 30},
+	SheetMajor:      {6, 16, 17, 14, 12, 18, 12, 12, 40, 14, 17, 12, 17, 10, 8, 20},
+	SheetPrevention: {8, 17, 24, 10, 16, 16, 40, 12, 17, 12, 12, 10, 40},
 }
 
-// newBook makes the workbook with its four sheets.
+// newBook makes the workbook with its five sheets.
 func newBook(f *excelize.File) (*book, error) {
-	b := &book{f: f, sheets: map[string]*sheet{}, order: []string{SheetLedger, SheetSummary, SheetScorecard, SheetMajor}}
+	b := &book{f: f, sheets: map[string]*sheet{}, order: []string{SheetLedger, SheetSummary, SheetScorecard, SheetMajor, SheetPrevention}}
 	if err := f.SetSheetName("Sheet1", SheetLedger); err != nil {
 		return nil, fmt.Errorf("ledger: name sheet: %w", err)
 	}

@@ -50,7 +50,8 @@ func seeded(tb testing.TB, n int) (*store.DB, *report.Service, *seedgen.Result) 
 			tb.Fatal(err)
 		}
 	}
-	return db, report.New(db, p, report.WithClock(fixedClock{testNow}), report.WithBatch(64)), res
+	return db, report.New(db, p, report.WithClock(fixedClock{testNow}), report.WithBatch(64),
+		report.WithPreventions(db)), res
 }
 
 // mustLedger writes the ledger and opens it again with excelize.

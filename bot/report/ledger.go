@@ -40,7 +40,8 @@ const summaryRunes = 60
 
 // Ledger writes the month's ledger workbook to w: the 投诉台账 sheet with one
 // row per case created in the month (CST), the 汇总 summary, the 部门考核
-// scorecard and the GM's 重大投诉 list (policy 4.4.1, 6, 6.3). A month with
+// scorecard, the GM's 重大投诉 list and the 预防措施 (policy 4.4.1, 6, 6.3,
+// 4.4.2; the last with WithPreventions). A month with
 // no cases gives a workbook that says so. Returns EINVALID for a month
 // after the current one.
 func (s *Service) Ledger(ctx context.Context, month Month, w io.Writer, opt LedgerOptions) error {
@@ -115,6 +116,9 @@ func (s *Service) buildBook(ctx context.Context, f *excelize.File, month Month, 
 		return nil, err
 	}
 	if err := s.writeScorecard(b, month, s.scorecard(totals.Departments)); err != nil {
+		return nil, err
+	}
+	if err := s.writePreventions(ctx, b, month); err != nil {
 		return nil, err
 	}
 	if err := b.flush(); err != nil {

@@ -17,7 +17,7 @@ import (
 func TestLedgerMatchesIndependentCounts(t *testing.T) {
 	db, svc, _ := seeded(t, 200)
 	f := mustLedger(t, svc, november, report.LedgerOptions{})
-	if got := f.GetSheetList(); strings.Join(got, ",") != "投诉台账,汇总,部门考核,重大投诉" {
+	if got := f.GetSheetList(); strings.Join(got, ",") != "投诉台账,汇总,部门考核,重大投诉,预防措施" {
 		t.Fatalf("sheets = %v", got)
 	}
 	rows := mustRows(t, f, report.SheetLedger)

@@ -31,6 +31,7 @@ type Service struct {
 	log      *slog.Logger
 	batch    int
 	fontPath string
+	prevent  Preventions
 
 	fontOnce sync.Once
 	fonts    *fontSet

@@ -23,7 +23,8 @@ const fileTTL = 7 * 24 * time.Hour
 // download links. The links' key is derived from the admin token, which
 // every replica shares, so any replica serves a link another one signed.
 func (a *App) openReports() {
-	a.report = report.New(a.db, a.policy, report.WithClock(a.clock), report.WithLogger(a.log))
+	a.report = report.New(a.db, a.policy, report.WithClock(a.clock), report.WithLogger(a.log),
+		report.WithPreventions(a.db))
 	m := hmac.New(sha256.New, []byte(a.cfg.AdminToken))
 	m.Write([]byte("tapline file links"))
 	a.signer = download.NewSigner(hex.EncodeToString(m.Sum(nil)), a.cfg.PublicURL)

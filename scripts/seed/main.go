@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	if *bench {
-		return runBench(ctx, report.New(db, p), m, db.Dialect(), *profile, out)
+		return runBench(ctx, report.New(db, p, report.WithPreventions(db)), m, db.Dialect(), *profile, out)
 	}
 	return nil
 }
