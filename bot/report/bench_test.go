@@ -34,14 +34,11 @@ func BenchmarkLedger100k(b *testing.B) {
 	if _, err := seedgen.Generate(ctx, db, p, seedgen.Options{Month: november.Start(), Cases: n, Seed: 1, Now: testNow}); err != nil {
 		b.Fatal(err)
 	}
-	svc := report.New(db, p, report.WithClock(fixedClock{testNow}))
+	svc := report.New(db, p, report.WithClock(fixedClock{testNow}), report.WithPreventions(db))
 	b.ResetTimer()
 	for b.Loop() {
 		u, err := seedgen.Measure(func() error {
-			if err := svc.Ledger(ctx, november, io.Discard, report.LedgerOptions{}); err != nil {
-				return err
-			}
-			_, err := svc.Charts(ctx, november)
+			_, err := svc.LedgerAndCharts(ctx, november, io.Discard, report.LedgerOptions{})
 			return err
 		})
 		if err != nil {

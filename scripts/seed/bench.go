@@ -11,19 +11,32 @@ import (
 	"tapline/scripts/seed/seedgen"
 )
 
-// countingWriter counts the bytes written through it.
-type countingWriter struct{ n int64 }
+// countingWriter counts the bytes written through it to w.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
 
 func (w *countingWriter) Write(p []byte) (int, error) {
-	w.n += int64(len(p))
-	return len(p), nil
+	n, err := w.w.Write(p)
+	w.n += int64(n)
+	return n, err
 }
 
 // runBench times the month's ledger and every chart, and prints the time
 // and memory they took (issue 5: under 10 s and bounded memory for
 // 100 000 cases). Run it in a process of its own (-cases 0) for a peak
 // RSS that excludes the seeding.
-func runBench(ctx context.Context, svc *report.Service, m report.Month, dialect, profile string, out io.Writer) error {
+func runBench(ctx context.Context, svc *report.Service, m report.Month, dialect, profile, save string, out io.Writer) error {
+	w := countingWriter{w: io.Discard}
+	if save != "" {
+		f, err := os.Create(save)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = f.Close() }()
+		w.w = f
+	}
 	if profile != "" {
 		f, err := os.Create(profile)
 		if err != nil {
@@ -35,7 +48,6 @@ func runBench(ctx context.Context, svc *report.Service, m report.Month, dialect,
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var w countingWriter
 	var charts int
 	u, err := seedgen.Measure(func() error {
 		c, err := svc.LedgerAndCharts(ctx, m, &w, report.LedgerOptions{})

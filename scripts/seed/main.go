@@ -2,7 +2,7 @@
 // (issue 5) and, with -bench, times the ledger and charts on it:
 //
 //	go run ./scripts/seed -month 2026-11 -cases 400 [-seed 1] [-mysql DSN | -sqlite PATH]
-//	go run ./scripts/seed -month 2026-11 -cases 100000 -sqlite /tmp/t.db -bench
+//	go run ./scripts/seed -month 2026-11 -cases 100000 -sqlite /tmp/t.db -bench [-out ledger.xlsx]
 //
 // Without -mysql or -sqlite it writes data/tapline.db, the embedded
 // default of `go run ./cmd/server`.
@@ -46,6 +46,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	policyPath := fl.String("policy", "configs/policy.yaml", "the policy file")
 	bench := fl.Bool("bench", false, "after seeding (0 cases: without seeding), time the ledger and charts of the month")
 	profile := fl.String("cpuprofile", "", "with -bench: write a CPU profile of the ledger and charts here")
+	save := fl.String("out", "", "with -bench: save the ledger workbook here")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	if *bench {
-		return runBench(ctx, report.New(db, p, report.WithPreventions(db)), m, db.Dialect(), *profile, out)
+		return runBench(ctx, report.New(db, p, report.WithPreventions(db)), m, db.Dialect(), *profile, *save, out)
 	}
 	return nil
 }
