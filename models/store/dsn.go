@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -79,9 +80,10 @@ func sqlitePathDSN(path string, q url.Values) string {
 	return "file:" + esc + "?" + q.Encode()
 }
 
-// sqliteReadConns is the size of SQLite's read pool: the ledger's loaders
-// run side by side on it.
-const sqliteReadConns = 4
+// sqliteReadConns is the size of SQLite's read pool, where the ledger's
+// lookups run side by side: one per CPU, two to four (more connections
+// than CPUs measured slower: the engine's mutexes spin).
+var sqliteReadConns = min(4, max(2, runtime.GOMAXPROCS(0)))
 
 // openReads sets up the reports' read pool (DB.reads).
 func (db *DB) openReads() error {

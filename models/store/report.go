@@ -40,10 +40,14 @@ const ledgerCasesQuery = "SELECT id, number, status, source, COALESCE(resident_i
 // every batch).
 const ledgerBoundsQuery = "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM cases WHERE created_at >= ? AND created_at < ?"
 
+// ledgerAhead is how many batches are read ahead of the one fn handles,
+// their lookups side by side.
+const ledgerAhead = 2
+
 // LedgerCases implements models.ReportService: keyset pagination on the
 // case ID, then one query per related table for the whole batch, the
 // queries of a batch run side by side (on the read pool: SQLite's readers
-// do not wait for its writer) and the next batch read while fn handles
+// do not wait for its writer) and the next batches read while fn handles
 // the current one.
 func (db *DB) LedgerCases(ctx context.Context, since, until, now time.Time, batch int, fn func([]*models.LedgerCase) error) error {
 	if batch <= 0 {
@@ -52,9 +56,10 @@ func (db *DB) LedgerCases(ctx context.Context, since, until, now time.Time, batc
 	batch = min(batch, maxLedgerBatch)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan ledgerBatch, 1)
+	batches := make(chan chan ledgerBatch, ledgerAhead-1)
 	go db.readLedger(ctx, norm(since), norm(until), norm(now), batch, batches)
-	for b := range batches {
+	for next := range batches {
+		b := <-next
 		if b.err != nil {
 			return db.wrap("store: ledger cases", b.err)
 		}
@@ -71,31 +76,36 @@ type ledgerBatch struct {
 	err  error
 }
 
-// readLedger reads the batches into out and closes it.
-func (db *DB) readLedger(ctx context.Context, since, until, now time.Time, batch int, out chan<- ledgerBatch) {
+// readLedger walks the month's cases batch by batch and sends each batch's
+// result, in order, as a channel its lookups fill; it closes out at the
+// end.
+func (db *DB) readLedger(ctx context.Context, since, until, now time.Time, batch int, out chan<- chan ledgerBatch) {
 	defer close(out)
 	var first, last uint64
 	err := db.reads.WithContext(ctx).Raw(ledgerBoundsQuery, since, until).Row().Scan(&first, &last)
-	if err != nil {
-		out <- ledgerBatch{err: fmt.Errorf("case range: %w", err)}
-		return
-	}
-	for after := first - min(first, 1); after < last; {
-		cases, err := db.ledgerCases(ctx, since, until, after, last, batch)
-		var b ledgerBatch
-		if err == nil && len(cases) > 0 {
-			b.rows, err = db.loadBatch(ctx, cases, now)
+	for after := first - min(first, 1); after < last || err != nil; {
+		var cases []models.Case
+		if err == nil {
+			cases, err = db.ledgerCases(ctx, since, until, after, last, batch)
 		}
-		b.err = err
-		if b.err == nil && len(cases) == 0 {
+		if err == nil && len(cases) == 0 {
 			return
 		}
+		next := make(chan ledgerBatch, 1)
 		select {
-		case out <- b:
+		case out <- next:
 		case <-ctx.Done():
 			return
 		}
-		if b.err != nil || len(cases) < batch {
+		if err != nil {
+			next <- ledgerBatch{err: err}
+			return
+		}
+		go func() {
+			rows, err := db.loadBatch(ctx, cases, now)
+			next <- ledgerBatch{rows: rows, err: err}
+		}()
+		if len(cases) < batch {
 			return
 		}
 		after = cases[len(cases)-1].ID
