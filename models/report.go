@@ -19,7 +19,10 @@ const (
 )
 
 // LedgerCase is one case of the monthly ledger (投诉台账, policy 4.4.1) with
-// everything its row needs.
+// everything its row needs, and no more: the related rows carry only the
+// fields the ledger shows (no measure proposer, approval reason, call-back
+// note or rating comment; the case without draft key, attachments and
+// version).
 type LedgerCase struct {
 	Case Case
 	// Work is the case's work row (a zero row when nothing was recorded).
@@ -64,6 +67,25 @@ func (t *TimingCounts) Add(o TimingCounts) {
 	t.Late += o.Late
 	t.Overdue += o.Overdue
 	t.Running += o.Running
+}
+
+// AddVerdict adds one verdict (TimingOnTime …) of stage to m; other
+// verdicts count nothing.
+func AddVerdict(m map[string]TimingCounts, stage, verdict string) {
+	c := m[stage]
+	switch verdict {
+	case TimingOnTime:
+		c.OnTime++
+	case TimingLate:
+		c.Late++
+	case TimingOverdue:
+		c.Overdue++
+	case TimingRunning:
+		c.Running++
+	default:
+		return
+	}
+	m[stage] = c
 }
 
 // Decided counts the verdicts that say whether the stage was on time: all

@@ -60,8 +60,8 @@ func (t *tally) add(lc *models.LedgerCase) {
 		d.Reopened++
 	}
 	for stage, verdict := range lc.Stages {
-		addTiming(t.stages, stage, verdict)
-		addTiming(d.Stages, stage, verdict)
+		models.AddVerdict(t.stages, stage, verdict)
+		models.AddVerdict(d.Stages, stage, verdict)
 	}
 	if n := len(lc.CallBacks); n > 0 {
 		outcome := lc.CallBacks[n-1].Outcome
@@ -96,24 +96,6 @@ func (t *tally) totals(warnings []models.DeptCount) *models.ReportTotals {
 	}
 	slices.SortFunc(out.Departments, func(a, b *models.DeptStats) int { return cmp.Compare(a.Department, b.Department) })
 	return out
-}
-
-// addTiming adds one verdict of stage to m.
-func addTiming(m map[string]models.TimingCounts, stage, verdict string) {
-	c := m[stage]
-	switch verdict {
-	case models.TimingOnTime:
-		c.OnTime++
-	case models.TimingLate:
-		c.Late++
-	case models.TimingOverdue:
-		c.Overdue++
-	case models.TimingRunning:
-		c.Running++
-	default:
-		return
-	}
-	m[stage] = c
 }
 
 // counts turns a map of counts into rows, largest count first, then by

@@ -87,8 +87,8 @@ func (db *DB) fillTotals(conn *gorm.DB, t *models.ReportTotals, d depts, p perio
 		d.get(r.Dept).Reopened += r.Count
 	}
 	if err := stageVerdicts(conn, p, func(dept, stage, verdict string) {
-		addVerdict(t.Stages, stage, verdict, 1)
-		addVerdict(d.get(dept).Stages, stage, verdict, 1)
+		models.AddVerdict(t.Stages, stage, verdict)
+		models.AddVerdict(d.get(dept).Stages, stage, verdict)
 	}); err != nil {
 		return err
 	}
@@ -193,24 +193,6 @@ func stageVerdicts(conn *gorm.DB, p period, fn func(dept, stage, verdict string)
 	}
 	flush()
 	return rows.Err()
-}
-
-// addVerdict adds n verdicts of stage to m.
-func addVerdict(m map[string]models.TimingCounts, stage, verdict string, n int) {
-	c := m[stage]
-	switch verdict {
-	case models.TimingOnTime:
-		c.OnTime += n
-	case models.TimingLate:
-		c.Late += n
-	case models.TimingOverdue:
-		c.Overdue += n
-	case models.TimingRunning:
-		c.Running += n
-	default:
-		return
-	}
-	m[stage] = c
 }
 
 // sumByKey merges rows by key, largest count first, then by key.
