@@ -85,7 +85,7 @@ func (s *Service) loadChartData(ctx context.Context, d *chartData, names []strin
 	}
 	var err error
 	if d.totals == nil && needs(ChartCategory, ChartDepartment, ChartSatisfaction, ChartSource, ChartOnTime, ChartScorecard) {
-		if d.totals, err = s.data.ReportTotals(ctx, d.month.Start(), d.month.End(), d.now); err != nil {
+		if d.totals, err = s.monthTotals(ctx, d.month, d.now); err != nil {
 			return fmt.Errorf("chart totals: %w", err)
 		}
 	}

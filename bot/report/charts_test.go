@@ -7,7 +7,10 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"tapline/bot/report"
 	"tapline/models"
@@ -90,3 +93,53 @@ func TestChartsFallBackWithoutCJKFont(t *testing.T) {
 	}
 	checkPNG(t, "english-category", b)
 }
+
+// countingTotals counts the store's totals reads.
+type countingTotals struct {
+	models.ReportService
+	reads atomic.Int32
+}
+
+func (c *countingTotals) ReportTotals(ctx context.Context, since, until, now time.Time) (*models.ReportTotals, error) {
+	c.reads.Add(1)
+	return c.ReportService.ReportTotals(ctx, since, until, now)
+}
+
+// TestChartImagesShareOneRead: the seven chart images a page asks for at
+// once read the month's totals once, and a minute later again.
+func TestChartImagesShareOneRead(t *testing.T) {
+	db, _, _ := seeded(t, 60)
+	data := &countingTotals{ReportService: db}
+	clock := &movingClock{t: testNow}
+	svc := report.New(data, mustPolicy(t), report.WithClock(clock))
+	draw := func() {
+		var wg sync.WaitGroup
+		for _, name := range report.ChartNames {
+			wg.Go(func() {
+				if _, err := svc.Chart(context.Background(), name, november); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	draw()
+	if n := data.reads.Load(); n != 1 {
+		t.Errorf("seven charts read the totals %d times, want once", n)
+	}
+	clock.add(2 * time.Minute)
+	draw()
+	if n := data.reads.Load(); n != 2 {
+		t.Errorf("after two minutes: %d reads, want a fresh one (2)", n)
+	}
+}
+
+// movingClock is a clock the test moves.
+type movingClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *movingClock) add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }

@@ -35,6 +35,9 @@ type Service struct {
 
 	fontOnce sync.Once
 	fonts    *fontSet
+
+	memoMu sync.Mutex
+	memo   map[Month]*totalsEntry
 }
 
 // Option configures a Service.
@@ -58,7 +61,7 @@ func WithFont(path string) Option { return func(s *Service) { s.fontPath = path 
 
 // New returns a Service reading data, with names from the policy.
 func New(data models.ReportService, p *policy.Policy, opts ...Option) *Service {
-	s := &Service{data: data, pol: p, clock: bot.SystemClock{}, batch: defaultBatch}
+	s := &Service{data: data, pol: p, clock: bot.SystemClock{}, batch: defaultBatch, memo: map[Month]*totalsEntry{}}
 	for _, o := range opts {
 		o(s)
 	}

@@ -81,7 +81,7 @@ func (s *Service) Scorecard(ctx context.Context, month Month) ([]DeptScore, erro
 	if month.Start().After(now) {
 		return nil, models.Errorf(models.EINVALID, "%s 还没有到，不能考核。", month)
 	}
-	t, err := s.data.ReportTotals(ctx, month.Start(), month.End(), now)
+	t, err := s.monthTotals(ctx, month, now)
 	if err != nil {
 		return nil, fmt.Errorf("scorecard: %w", err)
 	}
