@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -78,9 +79,9 @@ func (h *reportRoutes) handleLedger(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	opt := report.LedgerOptions{Contacts: contacts != nil && *contacts}
-	if p := principal(c); opt.Contacts && p.Role != auth.RoleAdmin && p.Department != auth.DeptHotline && p.Department != auth.DeptOffice {
-		s.fail(c, models.Errorf(models.EFORBIDDEN, "居民联系方式只对热线、办公室和管理员显示；请去掉 contacts=true。"))
+	opt, err := h.ledgerOptions(c, m, contacts != nil && *contacts)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	var buf bytes.Buffer // a failure answers JSON, never half a workbook
@@ -92,6 +93,27 @@ func (h *reportRoutes) handleLedger(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="ledger-`+m.String()+`.xlsx"; filename*=UTF-8''`+url.PathEscape(name))
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+}
+
+// ledgerOptions are the options of a ledger download: with contacts, for
+// those who contact residents for every department (hotline, office,
+// admin token) only, each case recorded as read in full before the
+// workbook leaves (no record kept, no contacts).
+func (h *reportRoutes) ledgerOptions(c *gin.Context, m report.Month, contacts bool) (report.LedgerOptions, error) {
+	if !contacts {
+		return report.LedgerOptions{}, nil
+	}
+	p := principal(c)
+	if p.Role != auth.RoleAdmin && p.Department != auth.DeptHotline && p.Department != auth.DeptOffice {
+		return report.LedgerOptions{}, models.Errorf(models.EFORBIDDEN, "居民联系方式只对热线、办公室和管理员显示；请去掉 contacts=true。")
+	}
+	if h.s.Desk == nil || h.s.Desk.Guard == nil {
+		return report.LedgerOptions{}, models.Errorf(models.EUNAVAILABLE, "无法记录个人信息查阅，暂不提供含联系方式的台账；请去掉 contacts=true。")
+	}
+	guard, purpose := h.s.Desk.Guard, "ledger "+m.String()
+	return report.LedgerOptions{Contacts: true, Shown: func(ctx context.Context, cases []*models.Case) error {
+		return guard.RecordExport(ctx, p, auth.ChannelAPI, purpose, cases)
+	}}, nil
 }
 
 // handleChart sends one chart of the month as a PNG image.

@@ -18,6 +18,8 @@ import (
 	"tapline/bot/auth"
 	"tapline/bot/policy"
 	"tapline/bot/report"
+	"tapline/models"
+	"tapline/models/store"
 	"tapline/models/store/storetest"
 	"tapline/scripts/seed/seedgen"
 )
@@ -31,6 +33,13 @@ func (reportClock) Now() time.Time { return time.Date(2026, 12, 3, 10, 0, 0, 0, 
 // X-Test-Staff header says who calls ("admin" or a roster ID).
 func reportEngine(t *testing.T, withService bool) *gin.Engine {
 	t.Helper()
+	r, _ := reportEngineDB(t, withService)
+	return r
+}
+
+// reportEngineDB is reportEngine and its store.
+func reportEngineDB(t *testing.T, withService bool) (*gin.Engine, *store.DB) {
+	t.Helper()
 	p, err := policy.Load("../configs/policy.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +50,9 @@ func reportEngine(t *testing.T, withService bool) *gin.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Deps: Deps{Logger: slog.New(slog.DiscardHandler), Clock: reportClock{}}, log: slog.New(slog.DiscardHandler)}
+	log := slog.New(slog.DiscardHandler)
+	desk := &auth.Desk{Policy: p, Guard: auth.NewGuard(p, db, db, db, log)}
+	s := &Server{Deps: Deps{Logger: log, Clock: reportClock{}, Desk: desk}, log: log}
 	var svc *report.Service
 	if withService {
 		svc = report.New(db, p, report.WithClock(reportClock{}))
@@ -58,7 +69,7 @@ func reportEngine(t *testing.T, withService bool) *gin.Engine {
 		c.Next()
 	})
 	s.registerReportRoutes(g, svc)
-	return r
+	return r, db
 }
 
 func reportGet(r *gin.Engine, staff, path string) *httptest.ResponseRecorder {
@@ -136,5 +147,41 @@ func TestReportRoutesWithoutService(t *testing.T) {
 	r := reportEngine(t, false)
 	if w := reportGet(r, "gm", "/api/v1/reports/scorecard?month=2026-11"); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("no service: %d, want 503", w.Code)
+	}
+}
+
+// TestLedgerWithContactsRecordsReads: a ledger with residents' contacts
+// records one full read per case, naming the reader and the month, before
+// it is sent; the masked ledger records none.
+func TestLedgerWithContactsRecordsReads(t *testing.T) {
+	r, db := reportEngineDB(t, true)
+	var first models.Case
+	if err := db.Gorm().Order("id").First(&first).Error; err != nil {
+		t.Fatal(err)
+	}
+	reads := func() []*models.PersonalDataRead {
+		t.Helper()
+		rs, err := db.CaseReads(context.Background(), first.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	if w := reportGet(r, "gm", "/api/v1/reports/ledger?month=2026-11"); w.Code != 200 || len(reads()) != 0 {
+		t.Fatalf("masked ledger: %d, %d reads recorded, want 200 and none", w.Code, len(reads()))
+	}
+	if w := reportGet(r, "hotline.crew", "/api/v1/reports/ledger?month=2026-11&contacts=true"); w.Code != 200 {
+		t.Fatalf("ledger with contacts: %d %.200s", w.Code, w.Body.String())
+	}
+	rs := reads()
+	if len(rs) != 1 || rs[0].Reader != "hotline.crew" || rs[0].Purpose != "ledger 2026-11" || rs[0].Channel != auth.ChannelAPI {
+		t.Fatalf("reads of %s after the export: %+v", first.Number, rs)
+	}
+	var total int64
+	if err := db.Gorm().Model(&models.PersonalDataRead{}).Where("purpose = ?", "ledger 2026-11").Count(&total).Error; err != nil {
+		t.Fatal(err)
+	}
+	if total != 60 {
+		t.Errorf("%d reads recorded for the export, want one per case (60)", total)
 	}
 }

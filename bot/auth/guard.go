@@ -143,6 +143,13 @@ func (g *Guard) Reads(ctx context.Context, p Principal, number string) ([]*model
 	return g.reads.CaseReads(ctx, c.ID)
 }
 
+// RecordExport records that p receives the full personal data of cases
+// in an export (purpose names it, e.g. "ledger 2026-11"): one read per
+// case, written before the export is handed over.
+func (g *Guard) RecordExport(ctx context.Context, p Principal, channel, purpose string, cases []*models.Case) error {
+	return g.record(ctx, p, channel, purpose, cases...)
+}
+
 // record writes one read per case.
 func (g *Guard) record(ctx context.Context, p Principal, channel, purpose string, cases ...*models.Case) error {
 	if len(cases) == 0 {

@@ -26,6 +26,10 @@ type LedgerOptions struct {
 	// decides by the viewer's role; otherwise names and phones are masked
 	// and the address is reduced to the estate or street.
 	Contacts bool
+	// Shown, with Contacts, is called with each batch of cases before their
+	// contacts are written (to record the reads); its error stops the
+	// ledger.
+	Shown func(ctx context.Context, cases []*models.Case) error
 }
 
 // ledgerHeader are the columns of the 投诉台账 sheet (policy 4.4.1).

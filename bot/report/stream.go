@@ -78,6 +78,9 @@ func (s *Service) writeRows(ctx context.Context, cases, major *sheet,
 func (s *Service) makeRows(ctx context.Context, month Month, now time.Time, opt LedgerOptions, t *tally, out chan<- rowBatch) error {
 	n, nMajor := 0, 0
 	return s.data.LedgerCases(ctx, month.Start(), month.End(), now, s.batch, func(batch []*models.LedgerCase) error {
+		if err := shown(ctx, batch, opt); err != nil {
+			return err
+		}
 		rb := rowBatch{cases: make([][]any, 0, len(batch))}
 		for _, lc := range batch {
 			n++
@@ -95,6 +98,22 @@ func (s *Service) makeRows(ctx context.Context, month Month, now time.Time, opt 
 			return ctx.Err()
 		}
 	})
+}
+
+// shown tells opt.Shown about a batch whose contacts are about to be
+// written.
+func shown(ctx context.Context, batch []*models.LedgerCase, opt LedgerOptions) error {
+	if !opt.Contacts || opt.Shown == nil {
+		return nil
+	}
+	cases := make([]*models.Case, len(batch))
+	for i, lc := range batch {
+		cases[i] = &lc.Case
+	}
+	if err := opt.Shown(ctx, cases); err != nil {
+		return fmt.Errorf("record contacts shown: %w", err)
+	}
+	return nil
 }
 
 // writeAll writes rows to sh in order.

@@ -156,3 +156,24 @@ func TestCountCases(t *testing.T) {
 	_, err = db.CountCases(ctx, models.CaseFilter{}, "name; DROP TABLE cases")
 	wantCode(t, err, models.EINVALID)
 }
+
+// TestPersonalDataReadsOfAMonthExport: an export's reads (one per case of
+// a month) go in however many there are: more than MySQL's 65 535
+// placeholders in one INSERT would allow.
+func TestPersonalDataReadsOfAMonthExport(t *testing.T) {
+	db, _ := openClocked(t)
+	ctx := context.Background()
+	c := mustCreate(t, db, newCase("export", 0))
+	reads := make([]models.PersonalDataRead, 12_000)
+	for i := range reads {
+		reads[i] = models.PersonalDataRead{CaseID: c.ID + uint64(i), CaseNumber: fmt.Sprintf("C%d", i), Reader: "hotline.crew",
+			Role: "crew", Channel: "api", Purpose: "ledger 2026-11"}
+	}
+	if err := db.RecordReads(ctx, reads); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := db.Gorm().Model(&models.PersonalDataRead{}).Where("purpose = ?", "ledger 2026-11").Count(&n).Error; err != nil || n != 12_000 {
+		t.Fatalf("%d reads recorded (%v), want 12000", n, err)
+	}
+}
