@@ -87,8 +87,8 @@ var sqliteReadConns = min(4, max(2, runtime.GOMAXPROCS(0)))
 
 // openReads sets up the reports' read pool (DB.reads).
 func (db *DB) openReads() error {
-	if db.dialect != DialectSQLite {
-		db.reads = db.conn
+	if db.dialect != DialectSQLite || db.sqlitePath == ":memory:" || strings.Contains(db.sqlitePath, "mode=memory") {
+		db.reads = db.conn // an in-memory database is one connection's own
 		return nil
 	}
 	q := url.Values{}
