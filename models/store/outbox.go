@@ -94,18 +94,20 @@ func (db *DB) DueOutbox(ctx context.Context, now time.Time, limit int) ([]uint64
 	return ids, nil
 }
 
-// ClaimOutbox implements models.OutboxService with one conditional UPDATE:
-// of many concurrent claimers exactly one matches the row.
+// ClaimOutbox implements models.OutboxService with one conditional UPDATE
+// (retried after a deadlock): of many concurrent claimers exactly one
+// matches the row.
 func (db *DB) ClaimOutbox(ctx context.Context, id uint64, now time.Time, lease time.Duration) (*models.Outbox, error) {
 	const op = "store: claim outbox"
 	now = norm(now)
-	res := db.conn.WithContext(ctx).Model(&models.Outbox{}).
-		Where("id = ? AND status = ? AND next_at <= ?", id, models.OutboxPending, now).
-		Updates(map[string]any{"next_at": norm(now.Add(lease)), "updated_at": db.now()})
-	if res.Error != nil {
-		return nil, db.wrap(op, res.Error)
+	n, err := db.updateRetried(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&models.Outbox{}).Where("id = ? AND status = ? AND next_at <= ?", id, models.OutboxPending, now).
+			Updates(map[string]any{"next_at": norm(now.Add(lease)), "updated_at": db.now()})
+	})
+	if err != nil {
+		return nil, db.wrap(op, err)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return nil, db.whyNotPending(ctx, op, id, "is not due")
 	}
 	return db.FindOutbox(ctx, id)
@@ -114,13 +116,14 @@ func (db *DB) ClaimOutbox(ctx context.Context, id uint64, now time.Time, lease t
 // RescheduleOutbox implements models.OutboxService.
 func (db *DB) RescheduleOutbox(ctx context.Context, id uint64, at time.Time) error {
 	const op = "store: reschedule outbox"
-	res := db.conn.WithContext(ctx).Model(&models.Outbox{}).
-		Where("id = ? AND status = ?", id, models.OutboxPending).
-		Updates(map[string]any{"next_at": norm(at), "updated_at": db.now()})
-	if res.Error != nil {
-		return db.wrap(op, res.Error)
+	n, err := db.updateRetried(ctx, func(tx *gorm.DB) *gorm.DB {
+		return tx.Model(&models.Outbox{}).Where("id = ? AND status = ?", id, models.OutboxPending).
+			Updates(map[string]any{"next_at": norm(at), "updated_at": db.now()})
+	})
+	if err != nil {
+		return db.wrap(op, err)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return db.whyNotPending(ctx, op, id, "")
 	}
 	return nil

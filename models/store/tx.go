@@ -38,6 +38,21 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return err
 }
 
+// updateRetried runs one UPDATE (built by fn on the transaction) as inTx
+// does — READ COMMITTED on MySQL, again after a deadlock or lock wait — and
+// returns the rows it matched. Under MariaDB's default REPEATABLE READ a
+// lone UPDATE of an indexed column can deadlock with the transactions
+// around it and fail outright.
+func (db *DB) updateRetried(ctx context.Context, fn func(tx *gorm.DB) *gorm.DB) (int64, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *gorm.DB) error {
+		res := fn(tx)
+		n = res.RowsAffected
+		return res.Error
+	})
+	return n, err
+}
+
 // backoff is a jittered delay growing with the attempt: ~2, 4, 8, 16, 32 ms.
 func backoff(attempt int) time.Duration {
 	base := time.Millisecond << attempt
