@@ -110,3 +110,31 @@ func TestCanceledContextIsUnavailable(t *testing.T) {
 	_, err = db.FindCaseByNumber(ctx, "TS20261127-0001")
 	wantCode(t, err, models.EUNAVAILABLE)
 }
+
+// TestMigrateDropsRetiredIndexes: the single-column case_id indexes an
+// earlier version made, now covered by wider ones, go on the next start;
+// a second migrate finds nothing to drop.
+func TestMigrateDropsRetiredIndexes(t *testing.T) {
+	db := storetest.Open(t)
+	m := db.Gorm().Migrator()
+	for _, ix := range []struct {
+		model any
+		table string
+		name  string
+	}{{&models.CaseEvent{}, "case_events", "idx_case_events_case_id"}, {&models.Deadline{}, "deadlines", "idx_deadlines_case_id"}} {
+		if err := db.Gorm().Exec("CREATE INDEX " + ix.name + " ON " + ix.table + " (case_id)").Error; err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if err := db.Migrate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m.HasIndex(ix.model, ix.name) {
+			t.Errorf("%s is still there after migrate", ix.name)
+		}
+	}
+	if !m.HasIndex(&models.CaseEvent{}, "idx_case_events_case_type") || !m.HasIndex(&models.Deadline{}, "idx_deadline_case_stage") {
+		t.Error("the covering indexes are missing")
+	}
+}
