@@ -169,10 +169,24 @@ func (s *DeptStats) AddWarnings(person string, n int) {
 
 // SortResponsible orders the persons warned: most warnings first, then by
 // roster ID.
-func (s *DeptStats) SortResponsible() {
-	slices.SortFunc(s.Responsible, func(a, b ReportCount) int {
+func (s *DeptStats) SortResponsible() { SortCounts(s.Responsible) }
+
+// SortCounts orders rows the way every report lists counts: largest
+// first, then by key.
+func SortCounts(rows []ReportCount) {
+	slices.SortFunc(rows, func(a, b ReportCount) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
 	})
+}
+
+// CountRows turns counts by key into rows in SortCounts order.
+func CountRows(m map[string]int) []ReportCount {
+	out := make([]ReportCount, 0, len(m))
+	for k, n := range m {
+		out = append(out, ReportCount{Key: k, Count: n})
+	}
+	SortCounts(out)
+	return out
 }
 
 // ReportService reads what the monthly ledger, charts and scorecard need.

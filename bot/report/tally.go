@@ -10,8 +10,9 @@ import (
 
 // tally counts a month's totals from its ledger cases as they stream by,
 // so the ledger and its charts read the month once. It counts what
-// models.ReportService.ReportTotals counts with GROUP BY queries; the
-// tests hold the two to the same numbers.
+// models.ReportService.ReportTotals counts with GROUP BY queries, in the
+// same order (models.CountRows); the tests hold the two to the same
+// numbers.
 type tally struct {
 	cases, major, urgent, reopened                  int
 	category, department, source, criterion, status map[string]int
@@ -84,29 +85,17 @@ func (t *tally) totals(warnings []models.DeptCount) *models.ReportTotals {
 		t.dept(w.Department).AddWarnings(w.Key, w.Count)
 	}
 	out := &models.ReportTotals{Cases: t.cases, Major: t.major, Urgent: t.urgent, Reopened: t.reopened,
-		ByCategory: counts(t.category), ByDepartment: counts(t.department), BySource: counts(t.source),
-		ByCriterion: counts(t.criterion), ByStatus: counts(t.status), Stages: t.stages,
-		CallBacks: counts(t.callBacks), Ratings: counts(t.ratings)}
+		ByCategory: models.CountRows(t.category), ByDepartment: models.CountRows(t.department),
+		BySource: models.CountRows(t.source), ByCriterion: models.CountRows(t.criterion),
+		ByStatus: models.CountRows(t.status), Stages: t.stages,
+		CallBacks: models.CountRows(t.callBacks), Ratings: models.CountRows(t.ratings)}
 	for key, d := range t.depts {
 		d.SortResponsible()
 		if cbs := t.deptCallBacks[key]; len(cbs) > 0 {
-			d.CallBacks = counts(cbs)
+			d.CallBacks = models.CountRows(cbs)
 		}
 		out.Departments = append(out.Departments, d)
 	}
 	slices.SortFunc(out.Departments, func(a, b *models.DeptStats) int { return cmp.Compare(a.Department, b.Department) })
-	return out
-}
-
-// counts turns a map of counts into rows, largest count first, then by
-// key (as the store's GROUP BY totals).
-func counts(m map[string]int) []models.ReportCount {
-	out := make([]models.ReportCount, 0, len(m))
-	for k, n := range m {
-		out = append(out, models.ReportCount{Key: k, Count: n})
-	}
-	slices.SortFunc(out, func(a, b models.ReportCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
-	})
 	return out
 }

@@ -103,9 +103,7 @@ func (db *DB) openReads() error {
 	if err != nil {
 		return fmt.Errorf("store: open sqlite reads: %w", err)
 	}
-	sqlDB.SetMaxOpenConns(sqliteReadConns)
-	sqlDB.SetMaxIdleConns(sqliteReadConns)
-	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	sizePool(sqlDB, sqliteReadConns)
 	db.reads, db.readsDB = conn, sqlDB
 	return nil
 }

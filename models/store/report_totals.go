@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -102,7 +101,7 @@ func (db *DB) fillTotals(conn *gorm.DB, t *models.ReportTotals, d depts, p perio
 		s.CallBacks = append(s.CallBacks, models.ReportCount{Key: r.Key, Count: r.Count})
 	}
 	for _, s := range d {
-		sortCounts(s.CallBacks)
+		models.SortCounts(s.CallBacks)
 	}
 	rows, err := caseGroups(conn.Joins("JOIN ratings r ON r.case_id = c.id"), "r.score", "", p)
 	if err != nil {
@@ -201,22 +200,7 @@ func sumByKey(rows []groupRow) []models.ReportCount {
 	for _, r := range rows {
 		sums[r.Key] += r.Count
 	}
-	out := make([]models.ReportCount, 0, len(sums))
-	for k, n := range sums {
-		out = append(out, models.ReportCount{Key: k, Count: n})
-	}
-	sortCounts(out)
-	return out
-}
-
-// sortCounts orders rows by count, largest first, then by key.
-func sortCounts(rows []models.ReportCount) {
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Count != rows[j].Count {
-			return rows[i].Count > rows[j].Count
-		}
-		return rows[i].Key < rows[j].Key
-	})
+	return models.CountRows(sums)
 }
 
 // CaseCounts implements models.ReportService: one query, a conditional

@@ -126,14 +126,20 @@ func (db *DB) connect(ctx context.Context, dialector gorm.Dialector, maxOpen int
 	} else if maxOpen <= 0 {
 		maxOpen = defaultMySQLConns
 	}
-	sqlDB.SetMaxOpenConns(maxOpen)
-	sqlDB.SetMaxIdleConns(maxOpen) // idle = open, else constant reconnects
-	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	sizePool(sqlDB, maxOpen)
 	if err := db.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return fmt.Errorf("store: connect %s: %w", db.dialect, err)
 	}
 	return db.openReads()
+}
+
+// sizePool keeps up to n connections open and as many idle (fewer idle
+// means constant reconnects, STACK-NOTES).
+func sizePool(sqlDB *sql.DB, n int) {
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(n)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 }
 
 // Gorm returns the underlying gorm handle for packages that add tables.
