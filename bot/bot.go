@@ -99,6 +99,12 @@ type Card struct {
 	Status     string    `json:"status,omitempty"`  // current status shown on the card
 	Buttons    []Button  `json:"buttons,omitempty"` // actions, where the platform has buttons
 	TaskID     string    `json:"task_id,omitempty"` // platform card ID used to update it later
+	// Update marks a later state of the card already sent under TaskID to
+	// the same audience: a platform that can change a sent card in place
+	// (WeCom app update_template_card, DingTalk interactive cards by
+	// outTrackId) updates it there instead of posting a new message; a
+	// platform that cannot (group robots) does not post it again.
+	Update bool `json:"update,omitempty"`
 }
 
 // Message is what the outbox delivers: a card, plain text or a file.
