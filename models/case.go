@@ -118,8 +118,18 @@ type CaseFilter struct {
 	Query string
 	// OverdueAt keeps cases with a running deadline due before it.
 	OverdueAt *time.Time
-	Offset    int
-	Limit     int // 0 means 50; at most 500
+	// After keeps the cases that come after this one in the list's order
+	// (newest first): cursor paging, stable while cases are filed.
+	After  *Cursor
+	Offset int
+	Limit  int // 0 means 50; at most 500
+}
+
+// Cursor is a position in a list ordered newest first: the CreatedAt and
+// ID of the last row of the previous page.
+type Cursor struct {
+	CreatedAt time.Time
+	ID        uint64
 }
 
 // CaseService stores cases and their timelines.

@@ -6,6 +6,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Application error codes. Handlers map them to HTTP statuses in one table;
@@ -17,12 +18,43 @@ const (
 	ENOTFOUND    = "not_found"   // the thing does not exist (or is not yours)
 	EFORBIDDEN   = "forbidden"   // the actor may not do this
 	EUNAVAILABLE = "unavailable" // a dependency (database, Redis) is down; try later
+	// EPRECONDITION: a condition the caller set (If-Match, a case version)
+	// no longer holds; nothing was changed.
+	EPRECONDITION = "precondition_failed"
 )
 
 // Error is the application error: a code and a message a person may see.
+// Fields names each invalid input field of an EINVALID error.
 type Error struct {
 	Code    string
 	Message string
+	Fields  []FieldError
+}
+
+// FieldError is one invalid input field and why, in words a person reads.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+// Invalid returns an EINVALID error naming each bad field; its Message
+// joins the reasons ("…；…。").
+func Invalid(fields ...FieldError) *Error {
+	reasons := make([]string, len(fields))
+	for i, f := range fields {
+		reasons[i] = f.Reason
+	}
+	return &Error{Code: EINVALID, Message: strings.Join(reasons, "；") + "。", Fields: fields}
+}
+
+// ErrorFields returns the invalid fields of the application error inside
+// err, nil when it names none.
+func ErrorFields(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }
 
 // Error implements the error interface.

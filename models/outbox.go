@@ -63,6 +63,12 @@ type DeliveryAttempt struct {
 type OutboxFilter struct {
 	Status string
 	CaseID uint64
+	// CaseNumber keeps the rows of the case with this number.
+	CaseNumber string
+	Channel    string
+	Target     string
+	// After is the cursor of the previous page (newest first).
+	After  *Cursor
 	Offset int
 	Limit  int
 }
@@ -95,4 +101,7 @@ type OutboxService interface {
 	RecordAttempt(ctx context.Context, a *DeliveryAttempt, retryAt *time.Time) error
 	// Attempts returns the attempts of one row, oldest first.
 	Attempts(ctx context.Context, outboxID uint64) ([]*DeliveryAttempt, error)
+	// CaseNumbers returns the numbers of the cases with these IDs (IDs
+	// without a case are left out).
+	CaseNumbers(ctx context.Context, ids []uint64) (map[uint64]string, error)
 }

@@ -46,11 +46,11 @@ func (db *DB) FindCases(ctx context.Context, f models.CaseFilter) ([]*models.Cas
 	q = q.Session(&gorm.Session{}) // reusable: Count and Find each clone it
 	var cases []*models.Case
 	offset, limit := max(f.Offset, 0), pageLimit(f.Limit)
-	err := q.Order("created_at DESC").Order("id DESC").Offset(offset).Limit(limit).Find(&cases).Error
+	err := afterCursor(q, f.After).Order("created_at DESC").Order("id DESC").Offset(offset).Limit(limit).Find(&cases).Error
 	if err != nil {
 		return nil, 0, db.wrap(op, err)
 	}
-	if offset == 0 && len(cases) < limit {
+	if offset == 0 && f.After == nil && len(cases) < limit {
 		// A first page that is not full holds every match: no COUNT round
 		// trip (casework looks up a resident's cases on every message).
 		return cases, len(cases), nil
@@ -94,6 +94,16 @@ func filterCases(q *gorm.DB, f models.CaseFilter) *gorm.DB {
 			models.DeadlineRunning, norm(*f.OverdueAt))
 	}
 	return q
+}
+
+// afterCursor keeps the rows after c in the order created_at DESC, id DESC
+// (keyset paging: rows filed meanwhile sort before c and shift nothing).
+func afterCursor(q *gorm.DB, c *models.Cursor) *gorm.DB {
+	if c == nil {
+		return q
+	}
+	at := norm(c.CreatedAt)
+	return q.Where("(created_at < ? OR (created_at = ? AND id < ?))", at, at, c.ID)
 }
 
 // likeEscaper escapes LIKE wildcards with '!' (the same on MySQL and SQLite).

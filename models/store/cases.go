@@ -72,7 +72,7 @@ func (db *DB) fileCase(ctx context.Context, nc *models.NewCase) (models.NewCase,
 		err = db.inTx(ctx, func(tx *gorm.DB) error {
 			out = db.prepareNewCase(&base)
 			out.Case.Number = number
-			return insertNewCase(tx, &out)
+			return db.insertNewCase(tx, &out)
 		})
 		if !errors.Is(err, errDuplicateDraft) || attempt == numberAttempts {
 			return out, err
@@ -136,9 +136,10 @@ func fillOutbox(r *models.Outbox, now time.Time) {
 }
 
 // insertNewCase writes a prepared and numbered filing, with BuildOutbox's
-// rows; a duplicate DraftKey or number ends it with errDuplicateDraft (the
+// rows and the deliveries of its events (case.created, case.major); a
+// duplicate DraftKey or number ends it with errDuplicateDraft (the
 // transaction rolls back; the number is not given back).
-func insertNewCase(tx *gorm.DB, nc *models.NewCase) error {
+func (db *DB) insertNewCase(tx *gorm.DB, nc *models.NewCase) error {
 	if err := tx.Create(&nc.Case).Error; err != nil {
 		if isDuplicate(err) {
 			return errDuplicateDraft
@@ -156,6 +157,11 @@ func insertNewCase(tx *gorm.DB, nc *models.NewCase) error {
 	if err := insertDeadlines(tx, nc.Case.ID, nc.Deadlines); err != nil {
 		return err
 	}
+	events, err := db.filingEvents(tx, &nc.Case, &nc.Event)
+	if err != nil {
+		return err
+	}
+	nc.Outbox = append(nc.Outbox, events...)
 	return insertChildren(tx, nc.Case.ID, &nc.Event, nc.Outbox)
 }
 

@@ -21,25 +21,42 @@ var _ models.CaseworkService = (*DB)(nil)
 
 // Apply implements models.CaseworkService: one conditional UPDATE of the
 // case guarded by its Version, then the event, work row, measure, approval
-// and outbox rows, all in one transaction.
+// and outbox rows, and the deliveries of the events it raises, all in one
+// transaction. With an expected version in ctx
+// (models.WithExpectedVersion) a transition decided on another version
+// returns EPRECONDITION.
 func (db *DB) Apply(ctx context.Context, t *models.Transition) (*models.Case, error) {
 	const op = "store: apply transition"
 	if t == nil || t.CaseID == 0 || t.ToStatus == "" {
 		return nil, models.Errorf(models.EINVALID, "A transition needs a case and a status.")
 	}
+	want, expects := models.ExpectedVersion(ctx, t.CaseID)
+	if expects && want != t.Version {
+		return nil, errPrecondition(want)
+	}
 	var out models.Case
 	var written models.Transition
 	err := db.inTx(ctx, func(tx *gorm.DB) error {
 		w := db.prepareTransition(t) // each attempt starts from the caller's rows
+		subs, prior, err := priorState(tx, t.CaseID)
+		if err != nil {
+			return err
+		}
 		if err := updateCaseVersion(tx, &w); err != nil {
 			return err
 		}
 		if err := insertTransition(tx, &w); err != nil {
 			return err
 		}
+		if err := tx.Where("id = ?", t.CaseID).Take(&out).Error; err != nil {
+			return err
+		}
 		written = w
-		return tx.Where("id = ?", t.CaseID).Take(&out).Error
+		return db.transitionEvents(tx, subs, prior, &out, &written)
 	})
+	if errors.Is(err, errStale) && expects {
+		return nil, errPrecondition(want)
+	}
 	if errors.Is(err, errStale) {
 		return nil, db.staleOrMissing(ctx, t.CaseID)
 	}
@@ -122,6 +139,12 @@ func insertTransition(tx *gorm.DB, t *models.Transition) error {
 		return err
 	}
 	return insertChildren(tx, t.CaseID, &t.Event, t.Outbox)
+}
+
+// errPrecondition is the refusal of a transition whose case is no longer
+// at the version the caller expected (If-Match).
+func errPrecondition(want int) error {
+	return models.Errorf(models.EPRECONDITION, "投诉已不是第 %d 版：有人刚刚办理过，请刷新后再操作。", want)
 }
 
 // staleOrMissing tells ENOTFOUND from ECONFLICT after the guarded update

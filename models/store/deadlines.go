@@ -139,8 +139,8 @@ func (db *DB) Fire(ctx context.Context, f *models.Firing) error {
 		if err != nil {
 			return err
 		}
-		rows := prepareOutbox(f.Outbox, now)
-		if err := writeFiring(tx, d, f, now, rows); err != nil {
+		rows, err := db.writeFiring(tx, d, f, now, prepareOutbox(f.Outbox, now))
+		if err != nil {
 			return err
 		}
 		digests, err := appendDigests(tx, d.CaseID, f, now)
@@ -181,29 +181,38 @@ func advanceDeadline(tx *gorm.DB, f *models.Firing, now time.Time) (*models.Dead
 	return &d, nil
 }
 
-// writeFiring writes a firing's event, warning and outbox rows.
-func writeFiring(tx *gorm.DB, d *models.Deadline, f *models.Firing, now time.Time, rows []models.Outbox) error {
+// writeFiring writes a firing's event, warning and outbox rows, with the
+// deliveries of case.overdue when a warning is recorded, and returns the
+// rows written.
+func (db *DB) writeFiring(tx *gorm.DB, d *models.Deadline, f *models.Firing, now time.Time, rows []models.Outbox) ([]models.Outbox, error) {
+	var ev *models.CaseEvent
 	if f.Event != nil {
-		ev := *f.Event
-		ev.ID, ev.CaseID, ev.CreatedAt = 0, d.CaseID, now
-		if err := tx.Create(&ev).Error; err != nil {
-			return fmt.Errorf("insert event: %w", err)
+		e := *f.Event
+		e.ID, e.CaseID, e.CreatedAt = 0, d.CaseID, now
+		if err := tx.Create(&e).Error; err != nil {
+			return nil, fmt.Errorf("insert event: %w", err)
 		}
+		ev = &e
 	}
 	if f.Warning != nil {
 		w := *f.Warning
 		w.ID, w.CaseID, w.DeadlineID, w.CreatedAt, w.DueAt = 0, d.CaseID, d.ID, now, norm(w.DueAt)
 		if err := tx.Create(&w).Error; err != nil {
-			return fmt.Errorf("insert warning: %w", err)
+			return nil, fmt.Errorf("insert warning: %w", err)
 		}
+		events, err := db.overdueEvents(tx, d.CaseID, ev, &w)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, events...)
 	}
 	for i := range rows {
 		rows[i].CaseID = d.CaseID
 	}
 	if len(rows) > 0 {
 		if err := tx.Create(&rows).Error; err != nil {
-			return fmt.Errorf("insert outbox: %w", err)
+			return nil, fmt.Errorf("insert outbox: %w", err)
 		}
 	}
-	return nil
+	return rows, nil
 }

@@ -127,6 +127,7 @@ func tables() []any {
 		&models.Deadline{}, &models.Warning{}, &models.Incident{},
 		&models.CallBack{}, &models.Rating{}, &models.Prevention{}, &models.StoredFile{},
 		&models.Account{}, &models.APIToken{}, &models.PersonalDataRead{},
+		&models.Subscription{}, &models.IdempotencyRecord{},
 	}
 }
 

@@ -98,11 +98,12 @@ func (db *DB) startIncident(tx *gorm.DB, key string, cl *models.Cluster, now tim
 		}
 		return nil, false, nil, nil, fmt.Errorf("insert incident: %w", err)
 	}
-	if err := markIncident(tx, &inc, cases, cl, now); err != nil {
+	events, err := db.markIncident(tx, &inc, cases, cl, now)
+	if err != nil {
 		return nil, false, nil, nil, err
 	}
 	if cl.Build == nil {
-		return &inc, true, nil, nil, nil
+		return &inc, true, events, nil, nil
 	}
 	rows, dls, err := cl.Build(&inc, cases)
 	if err != nil {
@@ -121,7 +122,7 @@ func (db *DB) startIncident(tx *gorm.DB, key string, cl *models.Cluster, now tim
 	if err := insertDeadlines(tx, inc.LeadCaseID, dls); err != nil {
 		return nil, false, nil, nil, err
 	}
-	return &inc, true, rows, dls, nil
+	return &inc, true, append(rows, events...), dls, nil
 }
 
 // joinIncident links the new cases of the area to an open incident.
@@ -134,12 +135,20 @@ func (db *DB) joinIncident(tx *gorm.DB, inc *models.Incident, cl *models.Cluster
 	if err := tx.Model(inc).Updates(map[string]any{"last_at": now, "households": inc.Households}).Error; err != nil {
 		return nil, false, nil, nil, fmt.Errorf("update incident: %w", err)
 	}
-	return inc, false, nil, nil, markIncident(tx, inc, cases, cl, now)
+	events, err := db.markIncident(tx, inc, cases, cl, now)
+	return inc, false, events, nil, err
 }
 
 // markIncident links cases to inc and flags the ones not yet major
-// (policy 4.1.3 群体性投诉), with an event on each.
-func markIncident(tx *gorm.DB, inc *models.Incident, cases []*models.Case, cl *models.Cluster, now time.Time) error {
+// (policy 4.1.3 群体性投诉), with an event on each, and writes the
+// deliveries of case.major for them; it returns those rows (armed by the
+// caller, else by the reconciler).
+func (db *DB) markIncident(tx *gorm.DB, inc *models.Incident, cases []*models.Case, cl *models.Cluster, now time.Time) ([]models.Outbox, error) {
+	subs, err := subscribers(tx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []models.Outbox
 	for _, c := range cases {
 		if c.IncidentID == inc.ID && c.Major {
 			continue
@@ -149,15 +158,30 @@ func markIncident(tx *gorm.DB, inc *models.Incident, cases []*models.Case, cl *m
 			updates["major"], updates["major_reason"] = true, "group"
 		}
 		if err := tx.Model(&models.Case{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
-			return fmt.Errorf("link case: %w", err)
+			return nil, fmt.Errorf("link case: %w", err)
 		}
 		ev := cl.Event
 		ev.ID, ev.CaseID, ev.CreatedAt, ev.FromStatus, ev.ToStatus = 0, c.ID, now, c.Status, c.Status
 		if err := tx.Create(&ev).Error; err != nil {
-			return fmt.Errorf("insert event: %w", err)
+			return nil, fmt.Errorf("insert event: %w", err)
+		}
+		if c.Major {
+			continue
+		}
+		after := *c
+		after.IncidentID, after.Major, after.MajorReason, after.Version = inc.ID, true, "group", c.Version+1
+		events, err := db.majorEvents(tx, subs, &after, &ev)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, events...)
+	}
+	if len(rows) > 0 {
+		if err := tx.Create(&rows).Error; err != nil {
+			return nil, fmt.Errorf("insert event deliveries: %w", err)
 		}
 	}
-	return nil
+	return rows, nil
 }
 
 // IncidentCases implements models.DeadlineService.

@@ -64,18 +64,47 @@ func (db *DB) ListOutbox(ctx context.Context, f models.OutboxFilter) ([]*models.
 	if f.CaseID != 0 {
 		q = q.Where("case_id = ?", f.CaseID)
 	}
+	if f.CaseNumber != "" {
+		q = q.Where("case_id IN (?)", db.conn.Model(&models.Case{}).Select("id").Where("number = ?", f.CaseNumber))
+	}
+	if f.Channel != "" {
+		q = q.Where("channel = ?", f.Channel)
+	}
+	if f.Target != "" {
+		q = q.Where("target = ?", f.Target)
+	}
 	q = q.Session(&gorm.Session{})
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, db.wrap(op, err)
 	}
 	var rows []*models.Outbox
-	err := q.Order("created_at DESC").Order("id DESC").
+	err := afterCursor(q, f.After).Order("created_at DESC").Order("id DESC").
 		Offset(max(f.Offset, 0)).Limit(pageLimit(f.Limit)).Find(&rows).Error
 	if err != nil {
 		return nil, 0, db.wrap(op, err)
 	}
 	return rows, int(total), nil
+}
+
+// CaseNumbers implements models.OutboxService.
+func (db *DB) CaseNumbers(ctx context.Context, ids []uint64) (map[uint64]string, error) {
+	out := make(map[uint64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID     uint64
+		Number string
+	}
+	err := db.conn.WithContext(ctx).Model(&models.Case{}).Select("id, number").Where("id IN ?", ids).Scan(&rows).Error
+	if err != nil {
+		return nil, db.wrap("store: case numbers", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Number
+	}
+	return out, nil
 }
 
 // DueOutbox implements models.OutboxService: pending rows due at now,
