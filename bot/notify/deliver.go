@@ -34,6 +34,7 @@ var DefaultBackoff = []time.Duration{
 type Deliverer struct {
 	outbox   models.OutboxService
 	senders  map[string]bot.Sender
+	rows     map[string]RowSender
 	limiter  Limiter
 	clock    bot.Clock
 	logger   *slog.Logger
@@ -91,6 +92,12 @@ func WithBackoff(waits ...time.Duration) DelivererOption {
 	}
 }
 
+// WithRowSender delivers the rows of channel with s (event webhooks),
+// instead of a chat Sender.
+func WithRowSender(channel string, s RowSender) DelivererOption {
+	return func(d *Deliverer) { d.rows[channel] = s }
+}
+
 // WithLimitedChannels sets the channels whose targets share the limiter's
 // per-target rate (default: the WeCom and DingTalk group robots, 20/min).
 func WithLimitedChannels(channels ...string) DelivererOption {
@@ -107,7 +114,7 @@ func WithLimitedChannels(channels ...string) DelivererOption {
 func NewDeliverer(outbox models.OutboxService, senders map[string]bot.Sender, limiter Limiter,
 	clock bot.Clock, logger *slog.Logger, opts ...DelivererOption) *Deliverer {
 	d := &Deliverer{
-		outbox: outbox, senders: maps.Clone(senders), limiter: limiter, clock: clock,
+		outbox: outbox, senders: maps.Clone(senders), rows: map[string]RowSender{}, limiter: limiter, clock: clock,
 		logger: logger.With("component", "notify"), lease: DefaultLease,
 		budget: DefaultBudget, backoff: DefaultBackoff, maxError: 500,
 		limited: map[string]bool{models.ChannelWeComRobot: true, models.ChannelDingTalkRobot: true},

@@ -18,9 +18,13 @@ type StatusError interface {
 	HTTPStatus() int
 }
 
-// send decodes the row's message and hands it to the sender of its
-// channel. A missing sender or an undecodable payload is permanent.
+// send hands the row to the row sender of its channel, or decodes its
+// message for the chat sender of its channel. A missing sender or an
+// undecodable payload is permanent.
 func (d *Deliverer) send(ctx context.Context, row *models.Outbox) error {
+	if rs, ok := d.rows[row.Channel]; ok {
+		return rs.SendRow(ctx, row)
+	}
 	sender, ok := d.senders[row.Channel]
 	if !ok {
 		return fmt.Errorf("no sender for channel %q: %w", row.Channel, bot.ErrPermanent)
