@@ -1,8 +1,8 @@
 package handlers
 
 import (
+	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,8 +18,16 @@ func (s *Server) registerAdminRoutes(g *gin.RouterGroup) {
 	s.registerAPIRoutes(g)
 }
 
+// caseListJSON is a page of cases.
+type caseListJSON struct {
+	Cases []caseJSON `json:"cases"`
+	Total int        `json:"total"`
+	Next  string     `json:"next,omitempty"`
+}
+
 // handleListCases lists the cases the caller may see (caseFilter lists
-// the filters); names and phones are masked except for the admin token.
+// the filters), newest first, a page at a time; names and phones are
+// masked except for the admin token.
 func (s *Server) handleListCases(c *gin.Context) {
 	f, err := s.caseFilter(c)
 	if err != nil {
@@ -28,6 +36,7 @@ func (s *Server) handleListCases(c *gin.Context) {
 	}
 	var cases []*models.Case
 	var total int
+	full := principal(c).Role == auth.RoleAdmin
 	if s.Desk != nil {
 		cases, total, err = s.Desk.Guard.List(c.Request.Context(), principal(c), f, auth.ChannelAPI)
 	} else {
@@ -37,7 +46,12 @@ func (s *Server) handleListCases(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"cases": cases, "total": total, "offset": f.Offset})
+	out := caseListJSON{Cases: casesJSON(cases, full), Total: total}
+	if n := len(cases); n > 0 {
+		out.Next = nextLink(c, n, f.Limit, cases[n-1].CreatedAt, cases[n-1].ID)
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, out)
 }
 
 // handleGetCase returns one case with its timeline.
@@ -56,23 +70,59 @@ func (s *Server) handleGetCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"case": cs, "events": events})
+	setVersion(c, cs.Version)
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, newCaseDetailJSON(&auth.CaseDetail{Case: cs, Full: true, Events: events}))
+}
+
+// outboxJSON is an outbox row: a message or an event delivery, with its
+// delivery state. The target is masked for platform credentials.
+type outboxJSON struct {
+	ID         uint64  `json:"id"`
+	CaseNumber string  `json:"case_number,omitempty"`
+	Channel    string  `json:"channel"`
+	Target     string  `json:"target"`
+	Audience   string  `json:"audience"`
+	Kind       string  `json:"kind"`
+	Message    any     `json:"message"`
+	Status     string  `json:"status"`
+	Attempts   int     `json:"attempts"`
+	LastError  string  `json:"last_error,omitempty"`
+	NextAt     *string `json:"next_at,omitempty"`
+	SentAt     *string `json:"sent_at,omitempty"`
+	CreatedAt  string  `json:"created_at"`
+}
+
+// outboxListJSON is a page of outbox rows.
+type outboxListJSON struct {
+	Outbox []outboxJSON `json:"outbox"`
+	Total  int          `json:"total"`
+	Next   string       `json:"next,omitempty"`
 }
 
 // handleListOutbox lists outbox rows (the local sink's messages included)
-// with their status. Filters: status, case_id, offset, limit.
+// with their status, newest first. Filters: status, case (number).
 func (s *Server) handleListOutbox(c *gin.Context) {
-	f := models.OutboxFilter{Status: c.Query("status")}
-	if v := c.Query("case_id"); v != "" {
-		id, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			s.fail(c, models.Errorf(models.EINVALID, "case_id: %q is not a number", v))
-			return
-		}
-		f.CaseID = id
+	f := models.OutboxFilter{Status: c.Query("status"), CaseNumber: c.Query("case")}
+	if f.Status != "" && f.Status != models.OutboxPending && f.Status != models.OutboxSent && f.Status != models.OutboxFailed {
+		s.fail(c, invalid("status", "须为 pending、sent 或 failed"))
+		return
 	}
+	s.listOutbox(c, f, func(rows []outboxJSON, total int, next string) any {
+		return outboxListJSON{Outbox: rows, Total: total, Next: next}
+	})
+}
+
+// listOutbox answers a page of the rows matching f, shaped by wrap.
+func (s *Server) listOutbox(c *gin.Context, f models.OutboxFilter, wrap func([]outboxJSON, int, string) any) {
+	var rows []*models.Outbox
+	s.listOutboxRows(c, f, &rows, wrap)
+}
+
+// listOutboxRows is listOutbox that also hands the rows to wrap (in *dst).
+func (s *Server) listOutboxRows(c *gin.Context, f models.OutboxFilter, dst *[]*models.Outbox, wrap func([]outboxJSON, int, string) any) {
 	var err error
-	if f.Offset, f.Limit, err = paging(c); err != nil {
+	if f.After, f.Limit, err = page(c); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -81,24 +131,55 @@ func (s *Server) handleListOutbox(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]gin.H, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, outboxJSON(r))
+	*dst = rows
+	out, err := s.outboxRows(c, rows)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, gin.H{"outbox": out, "total": total})
+	next := ""
+	if n := len(rows); n > 0 {
+		next = nextLink(c, n, f.Limit, rows[n-1].CreatedAt, rows[n-1].ID)
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, wrap(out, total, next))
 }
 
-// outboxJSON shows a row with its target masked: robot keys and tokens are
-// credentials.
-func outboxJSON(r *models.Outbox) gin.H {
+// outboxRows shows rows with their cases' numbers.
+func (s *Server) outboxRows(c *gin.Context, rows []*models.Outbox) ([]outboxJSON, error) {
+	var ids []uint64
+	for _, r := range rows {
+		if r.CaseID != 0 {
+			ids = append(ids, r.CaseID)
+		}
+	}
+	numbers, err := s.Outbox.CaseNumbers(c.Request.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]outboxJSON, len(rows))
+	for i, r := range rows {
+		out[i] = newOutboxJSON(r, numbers[r.CaseID])
+	}
+	return out, nil
+}
+
+func newOutboxJSON(r *models.Outbox, number string) outboxJSON {
 	target := r.Target
-	if r.Channel != models.ChannelSink {
+	if r.Channel != models.ChannelSink && r.Channel != models.ChannelWebhook {
 		target = maskSecret(target)
 	}
-	return gin.H{"id": r.ID, "case_id": r.CaseID, "channel": r.Channel, "target": target,
-		"audience": r.Audience, "kind": r.Kind, "payload": r.Payload, "status": r.Status,
-		"attempts": r.Attempts, "last_error": r.LastError, "next_at": r.NextAt, "sent_at": r.SentAt,
-		"created_at": r.CreatedAt}
+	var msg any
+	if json.Unmarshal([]byte(r.Payload), &msg) != nil {
+		msg = map[string]any{"text": r.Payload}
+	}
+	out := outboxJSON{ID: r.ID, CaseNumber: number, Channel: r.Channel, Target: target, Audience: r.Audience,
+		Kind: r.Kind, Message: msg, Status: r.Status, Attempts: r.Attempts, LastError: r.LastError,
+		SentAt: stampPtr(r.SentAt), CreatedAt: stamp(r.CreatedAt)}
+	if r.Status == models.OutboxPending {
+		out.NextAt = stampPtr(&r.NextAt)
+	}
+	return out
 }
 
 func maskSecret(s string) string {
@@ -106,26 +187,6 @@ func maskSecret(s string) string {
 		return s
 	}
 	return s[:4] + "…" + s[len(s)-2:]
-}
-
-func paging(c *gin.Context) (offset, limit int, err error) {
-	if offset, err = intParam(c, "offset", 0); err != nil {
-		return 0, 0, err
-	}
-	limit, err = intParam(c, "limit", 50)
-	return offset, min(limit, 500), err
-}
-
-func intParam(c *gin.Context, name string, def int) (int, error) {
-	v := c.Query(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, models.Errorf(models.EINVALID, "%s: %q is not a non-negative number", name, v)
-	}
-	return n, nil
 }
 
 func parseSince(v string) (time.Time, error) {

@@ -54,8 +54,7 @@ func (s *Server) sessionAuth(c *gin.Context) {
 		return
 	}
 	if !safeMethod(c.Request.Method) && !auth.CSRFValid(sess, c.GetHeader(auth.CSRFHeader)) {
-		c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"code": models.EFORBIDDEN,
-			"error": "missing or wrong CSRF token: send the session's token in the " + auth.CSRFHeader + " header"})
+		s.fail(c, models.Errorf(models.EFORBIDDEN, "缺少或错误的 CSRF 令牌：请在 %s 请求头中带上本次登录的令牌。", auth.CSRFHeader))
 		return
 	}
 	c.Set(principalKey, p)
@@ -68,12 +67,12 @@ func (s *Server) unauthorized(c *gin.Context, err error) {
 		s.fail(c, err)
 		return
 	}
-	msg := "missing or invalid bearer token"
+	msg := "缺少或无效的凭据：请用 Authorization: Bearer 带上管理员令牌或 API 令牌，或先登录控制台。"
 	if err != nil {
 		msg = models.ErrorMessage(err)
 	}
 	c.Header("WWW-Authenticate", `Bearer realm="tapline"`)
-	c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": msg, "code": "unauthorized"})
+	answer(c, probUnauthorized, msg)
 }
 
 // adminOnly keeps a route to the admin token.

@@ -15,7 +15,8 @@ import (
 
 // registerAPIRoutes adds the issue 6 routes: the caller, staff intake,
 // lifecycle actions, the record of personal data reads, the dashboard
-// counts and, for the admin token, API tokens. Every route needs Desk.
+// counts and, for the admin token, API tokens and event subscriptions.
+// Every route needs Desk; POSTs honour Idempotency-Key.
 func (s *Server) registerAPIRoutes(g *gin.RouterGroup) {
 	needDesk := func(c *gin.Context) {
 		if s.Desk == nil {
@@ -26,27 +27,24 @@ func (s *Server) registerAPIRoutes(g *gin.RouterGroup) {
 	}
 	d := g.Group("", needDesk)
 	d.GET("/me", s.handleMe)
-	d.POST("/cases", s.handleCreateCase)
-	d.POST("/cases/:number/actions/:action", s.handleAction)
+	d.POST("/cases", s.idempotent, s.handleCreateCase)
+	d.POST("/cases/:number/actions/:action", s.idempotent, s.handleAction)
 	d.GET("/cases/:number/reads", s.handleCaseReads)
 	d.GET("/dashboard", s.handleDashboard)
-	s.registerTokenRoutes(d.Group("", s.adminOnly))
+	admin := d.Group("", s.adminOnly)
+	s.registerTokenRoutes(admin)
+	s.registerWebhookRoutes(admin)
 }
 
 // caseFilter reads the list filters: status (one, a comma list or "open"),
 // department, category, source, major, phone, q (part of the number,
 // address or phone), since and until (YYYY-MM-DD or RFC 3339), overdue,
-// offset, limit.
+// and the page: cursor, limit.
 func (s *Server) caseFilter(c *gin.Context) (models.CaseFilter, error) {
 	f := models.CaseFilter{Department: c.Query("department"), Phone: c.Query("phone"),
 		Category: c.Query("category"), Source: c.Query("source"), Query: strings.TrimSpace(c.Query("q"))}
-	switch st := c.Query("status"); {
-	case st == "open":
-		f.Statuses = models.OpenStatuses
-	case strings.Contains(st, ","):
-		f.Statuses = strings.Split(st, ",")
-	default:
-		f.Status = st
+	if err := statusFilter(&f, c.Query("status")); err != nil {
+		return f, err
 	}
 	var err error
 	if f.Since, err = timeParam(c, "since"); err != nil {
@@ -67,10 +65,33 @@ func (s *Server) caseFilter(c *gin.Context) (models.CaseFilter, error) {
 		f.OverdueAt, f.Statuses = &now, models.OpenStatuses
 	}
 	if len([]rune(f.Query)) > 64 {
-		return f, models.Errorf(models.EINVALID, "q: at most 64 characters")
+		return f, invalid("q", "最多 64 个字")
 	}
-	f.Offset, f.Limit, err = paging(c)
+	f.After, f.Limit, err = page(c)
 	return f, err
+}
+
+// statusFilter reads ?status=: one status, a comma list, or "open".
+func statusFilter(f *models.CaseFilter, st string) error {
+	if st == "" {
+		return nil
+	}
+	if st == "open" {
+		f.Statuses = models.OpenStatuses
+		return nil
+	}
+	list := strings.Split(st, ",")
+	for _, v := range list {
+		if !isStatus(v) {
+			return invalid("status", "没有“"+v+"”这个状态；可用："+strings.Join(Statuses(), ", ")+" 或 open")
+		}
+	}
+	if len(list) == 1 {
+		f.Status = st
+	} else {
+		f.Statuses = list
+	}
+	return nil
 }
 
 func timeParam(c *gin.Context, name string) (*time.Time, error) {
@@ -80,7 +101,7 @@ func timeParam(c *gin.Context, name string) (*time.Time, error) {
 	}
 	t, err := parseSince(v)
 	if err != nil {
-		return nil, models.Errorf(models.EINVALID, "%s: %q is not a date (YYYY-MM-DD) or RFC 3339 time", name, v)
+		return nil, invalid(name, "“"+v+"”不是日期（YYYY-MM-DD）或 RFC 3339 时间")
 	}
 	return &t, nil
 }
@@ -92,23 +113,27 @@ func boolParam(c *gin.Context, name string) (*bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return nil, models.Errorf(models.EINVALID, "%s: %q is not true or false", name, v)
+		return nil, invalid(name, "“"+v+"”须为 true 或 false")
 	}
 	return &b, nil
 }
 
-// handleCaseDetail returns one case with its timeline, work row, measures,
-// approvals, attachments and staff photos, as the caller may see it.
+// handleCaseDetail returns one case with its timeline, work, measures,
+// approvals and staff photos, as the caller may see it; its ETag is the
+// case version (If-Match on actions).
 func (s *Server) handleCaseDetail(c *gin.Context) {
 	d, err := s.Desk.Guard.Case(c.Request.Context(), principal(c), c.Param("number"), auth.ChannelAPI)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	setVersion(c, d.Case.Version)
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, gin.H{"case": d.Case, "events": d.Events, "work": d.Work, "measures": d.Measures,
-		"approvals": d.Approvals, "attachments": d.Attachments, "photos": d.Photos, "full_contact": d.Full})
+	c.JSON(http.StatusOK, newCaseDetailJSON(d))
 }
+
+// setVersion sets the ETag of a case: its version, quoted.
+func setVersion(c *gin.Context, v int) { c.Header("ETag", `"`+strconv.Itoa(v)+`"`) }
 
 // handleMe tells the caller who they are signed in as.
 func (s *Server) handleMe(c *gin.Context) {
@@ -130,71 +155,103 @@ type newCaseBody struct {
 	ExternalDue *time.Time `json:"external_due"`
 	Outlet      string     `json:"outlet"`
 	Link        string     `json:"link"`
-	Key         string     `json:"key"`
 	Confirm     bool       `json:"confirm"`
 }
 
+// filedJSON is the answer of a filing.
+type filedJSON struct {
+	Case    caseJSON `json:"case"`
+	Created bool     `json:"created"`
+}
+
 // handleCreateCase files a complaint taken at the desk: 201 with the case,
-// 200 when the key was filed before, 409 listing open cases of the same
-// phone or address unless confirm is true.
+// 200 when this Idempotency-Key filed it before, 409 (problem
+// "duplicates") listing open cases of the same phone or address unless
+// confirm is true.
 func (s *Server) handleCreateCase(c *gin.Context) {
 	var b newCaseBody
-	if err := c.ShouldBindJSON(&b); err != nil {
-		s.fail(c, models.Errorf(models.EINVALID, "body: %v", err))
-		return
-	}
-	if len(b.Key) > 80 {
-		s.fail(c, models.Errorf(models.EINVALID, "key: at most 80 characters"))
+	if err := decodeBody(c, &b, false); err != nil {
+		s.fail(c, err)
 		return
 	}
 	sc := intake.StaffCase{Source: b.Source, Category: b.Category, Name: b.Name, Address: b.Address, Phone: b.Phone,
 		Details: b.Details, Expectation: b.Expectation, ExternalRef: b.ExternalRef, ExternalDue: b.ExternalDue,
-		Outlet: b.Outlet, Link: b.Link, Key: b.Key, Confirm: b.Confirm}
-	res, err := s.Desk.File(c.Request.Context(), principal(c), auth.ChannelAPI, sc)
+		Outlet: b.Outlet, Link: b.Link, Key: idempotencyKey(c), Confirm: b.Confirm}
+	p := principal(c)
+	res, err := s.Desk.File(c.Request.Context(), p, auth.ChannelAPI, sc)
 	switch {
 	case err != nil:
 		s.fail(c, err)
 	case res.Case == nil:
-		c.JSON(http.StatusConflict, gin.H{"code": "duplicates", "duplicates": res.Duplicates,
-			"error": "open cases with the same phone or address exist; send confirm=true to file anyway"})
-	case res.Created:
-		c.JSON(http.StatusCreated, gin.H{"case": res.Case, "created": true})
+		pr := newProblem(c, probDuplicates, "已有同一电话或地址的未结投诉；确认不是重复投诉后，请带 confirm=true 再提交。")
+		for _, d := range res.Duplicates {
+			pr.Duplicates = append(pr.Duplicates, s.caseFor(p, d))
+		}
+		writeProblem(c, pr)
 	default:
-		c.JSON(http.StatusOK, gin.H{"case": res.Case, "created": false})
+		status := http.StatusOK
+		if res.Created {
+			status = http.StatusCreated
+		}
+		c.Header("Location", "/api/v1/cases/"+res.Case.Number)
+		setVersion(c, res.Case.Version)
+		c.JSON(status, filedJSON{Case: s.caseFor(p, res.Case), Created: res.Created})
 	}
+}
+
+// caseFor shows c to p: masked unless p sees its contact details.
+func (s *Server) caseFor(p auth.Principal, c *models.Case) caseJSON {
+	if p.FullContact(s.Desk.Policy, c) {
+		return newCaseJSON(c, true)
+	}
+	return newCaseJSON(auth.Mask(c), false)
 }
 
 // actionBody is a lifecycle action's input.
 type actionBody struct {
 	Text       string `json:"text"`
 	Department string `json:"department"`
-	Version    int    `json:"version"`
+	Version    int    `json:"measure_version"`
+}
+
+// actionJSON is the answer of a lifecycle action taken.
+type actionJSON struct {
+	Done  bool     `json:"done"`
+	Reply string   `json:"reply"`
+	Case  caseJSON `json:"case"`
 }
 
 // handleAction takes a lifecycle action as the signed-in person, with the
-// chat's role rules: 200 when done, 409 with the reason when refused.
+// chat's role rules: 200 when done, 409 (problem "refused") with the
+// reason when the lifecycle refuses it, 412 when If-Match names another
+// case version than the current one.
 func (s *Server) handleAction(c *gin.Context) {
 	var b actionBody
-	if c.Request.ContentLength != 0 {
-		if err := c.ShouldBindJSON(&b); err != nil {
-			s.fail(c, models.Errorf(models.EINVALID, "body: %v", err))
-			return
-		}
+	if err := decodeBody(c, &b, true); err != nil {
+		s.fail(c, err)
+		return
 	}
-	res, err := s.Desk.Actions.Do(c.Request.Context(), principal(c), auth.ActRequest{Number: c.Param("number"),
+	ctx, err := s.precondition(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	res, err := s.Desk.Actions.Do(ctx, principal(c), auth.ActRequest{Number: c.Param("number"),
 		Action: c.Param("action"), Text: b.Text, Department: b.Department, Version: b.Version})
 	switch {
 	case err != nil:
 		s.fail(c, err)
 	case !res.Done:
-		c.JSON(http.StatusConflict, gin.H{"code": "refused", "error": res.Reply})
+		answer(c, probRefused, res.Reply)
 	default:
-		out := res.Case
-		if !principal(c).FullContact(s.Desk.Policy, out) {
-			out = auth.Mask(out)
-		}
-		c.JSON(http.StatusOK, gin.H{"done": true, "reply": res.Reply, "status": out.Status, "case": out})
+		setVersion(c, res.Case.Version)
+		c.JSON(http.StatusOK, actionJSON{Done: true, Reply: res.Reply, Case: s.caseFor(principal(c), res.Case)})
 	}
+}
+
+// caseReadsJSON is the record of full reads of a case.
+type caseReadsJSON struct {
+	Reads []readJSON `json:"reads"`
 }
 
 // handleCaseReads lists who read the case's personal data in full.
@@ -204,7 +261,7 @@ func (s *Server) handleCaseReads(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"reads": reads})
+	c.JSON(http.StatusOK, caseReadsJSON{Reads: readsJSON(reads)})
 }
 
 // handleDashboard counts the cases the caller may see created in [since,
@@ -229,7 +286,7 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"since": since, "until": until, "total": d.Total, "open": d.Open, "overdue": d.Overdue,
-		"major": d.Major, "by_status": d.ByStatus, "by_department": d.ByDepartment, "by_category": d.ByCategory,
-		"by_source": d.BySource})
+	c.JSON(http.StatusOK, gin.H{"since": stamp(since), "until": stamp(until), "total": d.Total, "open": d.Open,
+		"overdue": d.Overdue, "major": d.Major, "by_status": d.ByStatus, "by_department": d.ByDepartment,
+		"by_category": d.ByCategory, "by_source": d.BySource})
 }

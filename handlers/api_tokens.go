@@ -7,21 +7,20 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"tapline/bot/auth"
-	"tapline/models"
 )
 
 // registerTokenRoutes adds the admin token's management of API tokens.
+// Creating one takes no Idempotency-Key: its answer carries the token,
+// which is shown once and never stored.
 func (s *Server) registerTokenRoutes(g *gin.RouterGroup) {
 	g.GET("/tokens", s.handleListTokens)
-	g.POST("/tokens", s.handleCreateToken)
+	g.POST("/tokens", s.noIdempotency, s.handleCreateToken)
 	g.DELETE("/tokens/:id", s.handleRevokeToken)
 }
 
-// tokenJSON shows a token's record: never the token or its hash.
-func tokenJSON(t *models.APIToken) gin.H {
-	return gin.H{"id": t.ID, "name": t.Name, "prefix": t.Prefix, "staff_id": t.StaffID, "role": t.Role,
-		"department": t.Department, "created_by": t.CreatedBy, "created_at": t.CreatedAt,
-		"last_used_at": t.LastUsedAt, "revoked_at": t.RevokedAt}
+// tokenListJSON lists the tokens.
+type tokenListJSON struct {
+	Tokens []tokenJSON `json:"tokens"`
 }
 
 func (s *Server) handleListTokens(c *gin.Context) {
@@ -30,18 +29,18 @@ func (s *Server) handleListTokens(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]gin.H, len(toks))
+	out := tokenListJSON{Tokens: make([]tokenJSON, len(toks))}
 	for i, t := range toks {
-		out[i] = tokenJSON(t)
+		out.Tokens[i] = newTokenJSON(t)
 	}
-	c.JSON(http.StatusOK, gin.H{"tokens": out})
+	c.JSON(http.StatusOK, out)
 }
 
 // handleCreateToken returns the new token once; only its hash is kept.
 func (s *Server) handleCreateToken(c *gin.Context) {
 	var spec auth.TokenSpec
-	if err := c.ShouldBindJSON(&spec); err != nil {
-		s.fail(c, models.Errorf(models.EINVALID, "body: %v", err))
+	if err := decodeBody(c, &spec, false); err != nil {
+		s.fail(c, err)
 		return
 	}
 	plain, rec, err := s.Desk.Tokens.Create(c.Request.Context(), spec, principal(c).Reader())
@@ -49,15 +48,16 @@ func (s *Server) handleCreateToken(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := tokenJSON(rec)
-	out["token"] = plain
+	out := newTokenJSON(rec)
+	out.Token = plain
+	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) handleRevokeToken(c *gin.Context) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
+	id, err := idParam(c, "id")
 	if err != nil {
-		s.fail(c, models.Errorf(models.EINVALID, "id: %q is not a number", c.Param("id")))
+		s.fail(c, err)
 		return
 	}
 	if err := s.Desk.Tokens.Revoke(c.Request.Context(), id); err != nil {
@@ -65,4 +65,13 @@ func (s *Server) handleRevokeToken(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// idParam reads a positive integer path parameter.
+func idParam(c *gin.Context, name string) (uint64, error) {
+	id, err := strconv.ParseUint(c.Param(name), 10, 64)
+	if err != nil || id == 0 {
+		return 0, invalid(name, "“"+c.Param(name)+"”不是编号")
+	}
+	return id, nil
 }

@@ -20,6 +20,7 @@ import (
 	"tapline/bot/simclient"
 	"tapline/bot/wechat"
 	"tapline/bot/wecom"
+	"tapline/handlers/apitest"
 	"tapline/models/store"
 	"tapline/models/store/storetest"
 )
@@ -123,7 +124,7 @@ func newEnv(t *testing.T, budget time.Duration) *env {
 		Inbound: e.db, Cases: e.db, Outbox: e.db, ReplyBudget: budget,
 		Ready: map[string]Checker{"database": e.db.Ping, "redis": func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
 	})
-	e.srv = httptest.NewServer(h)
+	e.srv = httptest.NewServer(apitest.MustNew(t, OpenAPI()).Middleware(t, h))
 	t.Cleanup(e.srv.Close)
 	url := e.srv.URL + "/webhooks/wechat"
 	e.plain = &simclient.Client{URL: url, Token: testToken, OA: "gh_test"}

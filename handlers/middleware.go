@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"tapline/models"
 )
 
 const requestIDKey = "request_id"
@@ -51,13 +53,13 @@ func (s *Server) observe(c *gin.Context) {
 // the request.
 func (s *Server) recovered(c *gin.Context, err any) {
 	s.log.Error("panic in handler", "request_id", c.GetString(requestIDKey), "route", c.FullPath(), "panic", err)
-	c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
+	answer(c, codes[models.EINTERNAL], "服务器内部错误，请稍后重试。")
 }
 
 // limitBody makes reading more than MaxBody bytes fail (→ 413).
 func limitBody(c *gin.Context) {
 	if c.Request.ContentLength > MaxBody {
-		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": "body over 1 MiB"})
+		answer(c, probTooLarge, "请求体超过 1 MiB。")
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBody)

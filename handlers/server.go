@@ -13,6 +13,7 @@ import (
 	"tapline/bot/auth"
 	"tapline/bot/dingtalk"
 	"tapline/bot/metrics"
+	"tapline/bot/notify"
 	"tapline/bot/report"
 	"tapline/bot/wechat"
 	"tapline/bot/wecom"
@@ -73,6 +74,16 @@ type Deps struct {
 	// FileLinks serves generated files to signed links (/files/:id); nil
 	// answers 503.
 	FileLinks *Files
+	// Webhooks stores event subscriptions and Egress checks their URLs;
+	// nil: the /webhooks routes answer 503.
+	Webhooks models.WebhookService
+	Egress   *notify.Egress
+	// Idempotency keeps the answers of POSTs made with an Idempotency-Key
+	// (shared by replicas); nil: such a request answers 503.
+	Idempotency models.IdempotencyService
+	// Queue arms the delivery of outbox rows written by a route (replays);
+	// nil: the reconciler sends them.
+	Queue notify.Arming
 	// ReplyBudget is how long a webhook waits for the dialog before
 	// answering "success" and sending the reply later (WeChat gives 5 s).
 	ReplyBudget time.Duration
@@ -105,6 +116,6 @@ func New(d Deps) *gin.Engine {
 	s.registerOpenAPIRoute(api)
 	s.registerAdminRoutes(api.Group("", s.authenticate))
 	s.registerReportRoutes(api.Group("", s.authenticate), d.Reports)
-	r.NoRoute(func(c *gin.Context) { c.JSON(404, gin.H{"error": "no such route"}) })
+	r.NoRoute(func(c *gin.Context) { answer(c, probNoRoute, "没有这个接口：请看 /api/v1/openapi.json。") })
 	return r
 }

@@ -111,30 +111,31 @@ func (s *Service) FileStaff(ctx context.Context, op Operator, sc StaffCase) (*St
 	return &StaffResult{Case: saved, Created: created}, nil
 }
 
-// staffCase validates sc and builds the case row.
+// staffCase validates sc and builds the case row. Its EINVALID error names
+// each bad field (models.Invalid); the message joins the reasons.
 func (s *Service) staffCase(sc *StaffCase) (*models.Case, error) {
-	var bad []string
-	check := func(v string, ok bool) func(msg string) string {
-		return func(msg string) string {
+	var bad []models.FieldError
+	check := func(v string, ok bool) func(field, msg string) string {
+		return func(field, msg string) string {
 			if !ok {
-				bad = append(bad, msg)
+				bad = append(bad, models.FieldError{Field: field, Reason: msg})
 			}
 			return v
 		}
 	}
 	c := &models.Case{Status: models.StatusAssigned, Source: sc.Source, Attachments: "[]"}
 	if !slices.Contains(StaffSources, sc.Source) {
-		bad = append(bad, "来源须为来电、来访、来信、12345/政府转办或媒体报道")
+		bad = append(bad, models.FieldError{Field: "source", Reason: "来源须为来电、来访、来信、12345/政府转办或媒体报道"})
 	}
-	c.Name = check(dialog.ValidateName(sc.Name))("请填写居民姓名（2–20 个字，不含数字）")
-	c.Phone = check(dialog.ValidatePhone(sc.Phone))("请填写有效的联系电话（手机或座机）")
-	c.Address = check(dialog.ValidateAddress(sc.Address))("请填写详细地址（如 幸福路12号3栋）")
-	c.Details = check(dialog.ValidateDetails(sc.Details))(fmt.Sprintf("请填写投诉内容（至少 %d 个字，最多 %d 字）", dialog.MinDetails, dialog.MaxDetails))
-	c.Expectation = check(dialog.ValidateExpectation(s.policy, sc.Expectation))("请填写居民期望的处理结果（没有可填“无”，policy 4.2.4）")
+	c.Name = check(dialog.ValidateName(sc.Name))("name", "请填写居民姓名（2–20 个字，不含数字）")
+	c.Phone = check(dialog.ValidatePhone(sc.Phone))("phone", "请填写有效的联系电话（手机或座机）")
+	c.Address = check(dialog.ValidateAddress(sc.Address))("address", "请填写详细地址（如 幸福路12号3栋）")
+	c.Details = check(dialog.ValidateDetails(sc.Details))("details", fmt.Sprintf("请填写投诉内容（至少 %d 个字，最多 %d 字）", dialog.MinDetails, dialog.MaxDetails))
+	c.Expectation = check(dialog.ValidateExpectation(s.policy, sc.Expectation))("expectation", "请填写居民期望的处理结果（没有可填“无”，policy 4.2.4）")
 	bad = append(bad, s.route(c, sc)...)
 	bad = append(bad, sourceExtras(c, sc)...)
 	if len(bad) > 0 {
-		return nil, models.Errorf(models.EINVALID, "%s。", strings.Join(bad, "；"))
+		return nil, models.Invalid(bad...)
 	}
 	c.DraftKey = "staff:" + sc.Key
 	if sc.Key == "" {
@@ -146,7 +147,7 @@ func (s *Service) staffCase(sc *StaffCase) (*models.Case, error) {
 // route sets the category and the department: the company office owns
 // government and media complaints (policy 3.2), else the category's owner
 // (policy section 3).
-func (s *Service) route(c *models.Case, sc *StaffCase) []string {
+func (s *Service) route(c *models.Case, sc *StaffCase) []models.FieldError {
 	key := sc.Category
 	if key == "" {
 		key = dialog.Classify(s.policy, sc.Details)
@@ -156,7 +157,7 @@ func (s *Service) route(c *models.Case, sc *StaffCase) []string {
 	}
 	cat := s.policy.Category(key)
 	if cat == nil {
-		return []string{fmt.Sprintf("没有“%s”这个投诉类别", sc.Category)}
+		return []models.FieldError{{Field: "category", Reason: fmt.Sprintf("没有“%s”这个投诉类别", sc.Category)}}
 	}
 	c.Category, c.Department = cat.Key, cat.Department
 	if c.Source == models.SourceGov || c.Source == models.SourceMedia {
@@ -166,13 +167,13 @@ func (s *Service) route(c *models.Case, sc *StaffCase) []string {
 }
 
 // sourceExtras checks and records what government and media sources add.
-func sourceExtras(c *models.Case, sc *StaffCase) []string {
-	var bad []string
+func sourceExtras(c *models.Case, sc *StaffCase) []models.FieldError {
+	var bad []models.FieldError
 	switch c.Source {
 	case models.SourceGov:
 		c.ExternalRef = strings.TrimSpace(sc.ExternalRef)
 		if c.ExternalRef == "" || len([]rune(c.ExternalRef)) > 64 {
-			bad = append(bad, "请填写 12345/政府转办的工单号（最多 64 字）")
+			bad = append(bad, models.FieldError{Field: "external_ref", Reason: "请填写 12345/政府转办的工单号（最多 64 字）"})
 		}
 		if sc.ExternalDue != nil {
 			due := sc.ExternalDue.UTC()
@@ -181,10 +182,10 @@ func sourceExtras(c *models.Case, sc *StaffCase) []string {
 	case models.SourceMedia:
 		outlet, link := strings.TrimSpace(sc.Outlet), strings.TrimSpace(sc.Link)
 		if outlet == "" || len([]rune(outlet)) > 60 {
-			bad = append(bad, "请填写媒体名称（最多 60 字）")
+			bad = append(bad, models.FieldError{Field: "outlet", Reason: "请填写媒体名称（最多 60 字）"})
 		}
 		if u, err := url.Parse(link); link != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
-			bad = append(bad, "报道链接须以 http:// 或 https:// 开头")
+			bad = append(bad, models.FieldError{Field: "link", Reason: "报道链接须以 http:// 或 https:// 开头"})
 		}
 		if len(bad) == 0 {
 			c.Details = strings.TrimSpace(c.Details + "\n【媒体报道】" + outlet + " " + link)
