@@ -54,6 +54,7 @@ type App struct {
 	report   *report.Service
 	publish  *publish.Service
 	signer   *download.Signer
+	egress   *notify.Egress
 	sched    *jobs.Scheduler
 	closers  []func()
 }

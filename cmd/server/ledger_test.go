@@ -65,14 +65,17 @@ func TestLedgerOnDemand(t *testing.T) {
 func leaderFiles(t *testing.T, base string) (*bot.File, int) {
 	t.Helper()
 	var ob struct {
-		Outbox []struct{ Audience, Kind, Payload string }
+		Outbox []struct {
+			Audience, Kind string
+			Payload        json.RawMessage `json:"message"`
+		}
 	}
 	adminGet(t, base+"/api/v1/outbox?limit=100", &ob)
 	var book *bot.File
 	images := 0
 	for _, row := range ob.Outbox {
 		var m bot.Message
-		if row.Audience != "leaders" || row.Kind != "file" || json.Unmarshal([]byte(row.Payload), &m) != nil {
+		if row.Audience != "leaders" || row.Kind != "file" || json.Unmarshal(row.Payload, &m) != nil {
 			continue
 		}
 		if m.File.Image {

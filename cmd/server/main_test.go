@@ -139,7 +139,6 @@ func TestResidentFilesAndDepartmentGetsCard(t *testing.T) {
 	}
 	var cv struct {
 		Case struct {
-			ID         uint64
 			Department string
 			Phone      string
 		} `json:"case"`
@@ -148,7 +147,7 @@ func TestResidentFilesAndDepartmentGetsCard(t *testing.T) {
 	if cv.Case.Department != "quality" || cv.Case.Phone != "13812345678" { // policy 3.8
 		t.Fatalf("case: %+v", cv.Case)
 	}
-	waitSent(t, base, cv.Case.ID)
+	waitSent(t, base, number)
 	var list struct{ Total int }
 	adminGet(t, base+"/api/v1/cases?phone=13812345678", &list)
 	if list.Total != 1 {
@@ -157,15 +156,18 @@ func TestResidentFilesAndDepartmentGetsCard(t *testing.T) {
 }
 
 // waitSent waits until the case's card rows are delivered (to the sink).
-func waitSent(t *testing.T, base string, caseID uint64) {
+func waitSent(t *testing.T, base, number string) {
 	t.Helper()
 	var ob struct {
-		Outbox []struct{ Status, Channel, Payload string }
+		Outbox []struct {
+			Status, Channel string
+			Payload         json.RawMessage `json:"message"`
+		}
 	}
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		adminGet(t, base+"/api/v1/outbox?case_id="+itoa(caseID), &ob)
+		adminGet(t, base+"/api/v1/outbox?case="+number, &ob)
 		if len(ob.Outbox) == 1 && ob.Outbox[0].Status == "sent" {
-			if strings.Contains(ob.Outbox[0].Payload, "13812345678") || !strings.Contains(ob.Outbox[0].Payload, "138****5678") {
+			if p := string(ob.Outbox[0].Payload); strings.Contains(p, "13812345678") || !strings.Contains(p, "138****5678") {
 				t.Fatalf("card not masked: %s", ob.Outbox[0].Payload)
 			}
 			return

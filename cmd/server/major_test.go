@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,9 +46,8 @@ func TestBurstMainMajorIncident(t *testing.T) {
 	}
 	var lead struct {
 		Case struct {
-			ID         uint64
 			Major      bool
-			IncidentID uint64
+			IncidentID uint64 `json:"incident"`
 		} `json:"case"`
 		Events []struct{ Type, Text string } `json:"events"`
 	}
@@ -152,13 +152,16 @@ func countOutbox(t *testing.T, base, audience, want string) int {
 func outboxFor(t *testing.T, base, audience, want string) []string {
 	t.Helper()
 	var ob struct {
-		Outbox []struct{ Audience, Payload string }
+		Outbox []struct {
+			Audience string
+			Payload  json.RawMessage `json:"message"`
+		}
 	}
 	adminGet(t, base+"/api/v1/outbox?limit=500", &ob)
 	var out []string
 	for _, r := range ob.Outbox {
-		if r.Audience == audience && strings.Contains(r.Payload, want) {
-			out = append(out, r.Payload)
+		if r.Audience == audience && strings.Contains(string(r.Payload), want) {
+			out = append(out, string(r.Payload))
 		}
 	}
 	return out

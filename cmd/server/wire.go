@@ -57,12 +57,16 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	poster := notify.NewPoster(a.db, a.enq)
+	if a.egress, err = notify.NewEgress(a.cfg.Webhooks.AllowedNets()); err != nil {
+		return fmt.Errorf("webhooks.allow_private: %w", err)
+	}
 	deps := handlers.Deps{
 		Logger: a.log, Metrics: a.metrics, Clock: a.clock, AdminToken: a.cfg.AdminToken,
 		WeChat: verifier, Dialog: residentDesk{work: a.work, intake: engine, log: a.log}, Staff: a.work, Poster: poster,
 		Dedupe:   redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute).WithPrefetch(sessions, hints),
 		Notifier: intake.NewResidentNotifier(poster, a.residentChannel()),
 		Inbound:  store.NewInboundBatcher(a.db), Cases: a.db, Outbox: a.db, FileLinks: a.fileLinks(), Reports: a.report,
+		Webhooks: a.db, Egress: a.egress, Idempotency: a.db, Queue: a.enq,
 		Ready: map[string]handlers.Checker{
 			"database": a.db.Ping,
 			"redis":    func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },

@@ -31,7 +31,8 @@ func (a *App) startWorker(ctx context.Context) (func(), error) {
 	limiter := notify.NewRedisLimiter(a.rdb, keyPrefix+"ratelimit:")
 	d := notify.NewDeliverer(a.db, senders, limiter, a.clock, a.log,
 		notify.WithScheduler(a.enq), notify.WithObserver(a.metrics.Delivery), notify.WithOnFailed(a.undeliverable),
-		notify.WithLease(o.Lease), notify.WithBudget(o.Budget), notify.WithBackoff(backoff...))
+		notify.WithLease(o.Lease), notify.WithBudget(o.Budget), notify.WithBackoff(backoff...),
+		notify.WithRowSender(models.ChannelWebhook, notify.NewWebhookSender(a.db, a.egress, a.clock, a.cfg.Webhooks.Timeout)))
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(notify.TypeDeliver, d.HandleDeliver)
 	mux.HandleFunc(remind.TypeFire, a.remind.HandleFire)

@@ -31,23 +31,23 @@ func (a *adminClient) get(ctx context.Context, path string, v any) error {
 
 type caseView struct {
 	Case struct {
-		ID                                         uint64
 		Number, Status, Category, Department, Name string
 		Address, Phone, Details, Expectation       string
 		Major                                      bool
-		MajorReason                                string
+		MajorReason                                string `json:"major_reason"`
 	} `json:"case"`
 	Events []struct {
 		Type, Actor, Text string
-		CreatedAt         time.Time
+		At                time.Time `json:"at"`
 	} `json:"events"`
 }
 
 type outboxView struct {
 	Outbox []struct {
-		ID                                         uint64
-		Channel, Audience, Status, Payload, Target string
-		Attempts                                   int
+		ID                                uint64
+		Channel, Audience, Status, Target string
+		Payload                           json.RawMessage `json:"message"`
+		Attempts                          int
 	} `json:"outbox"`
 }
 
@@ -61,12 +61,12 @@ func (a *adminClient) show(ctx context.Context, out io.Writer, number string, wa
 	fmt.Fprintf(out, "== Case %s ==\nstatus %s · category %s · department %s · major %v %s\n%s, %s, %s\ndetails: %s\nexpects: %s\n",
 		c.Number, c.Status, c.Category, c.Department, c.Major, c.MajorReason, c.Name, c.Phone, c.Address, c.Details, c.Expectation)
 	for _, e := range cv.Events {
-		fmt.Fprintf(out, "  event %s by %s at %s: %s\n", e.Type, e.Actor, e.CreatedAt.Format(time.RFC3339), e.Text)
+		fmt.Fprintf(out, "  event %s by %s at %s: %s\n", e.Type, e.Actor, e.At.Format(time.RFC3339), e.Text)
 	}
 	var ov outboxView
 	deadline := time.Now().Add(wait)
 	for {
-		if err := a.get(ctx, fmt.Sprintf("/api/v1/outbox?case_id=%d", c.ID), &ov); err != nil {
+		if err := a.get(ctx, "/api/v1/outbox?case="+c.Number, &ov); err != nil {
 			return err
 		}
 		if allSent(ov) || time.Now().After(deadline) {
@@ -76,7 +76,7 @@ func (a *adminClient) show(ctx context.Context, out io.Writer, number string, wa
 	}
 	fmt.Fprintf(out, "\n== Cards for %s ==\n", number)
 	for _, r := range ov.Outbox {
-		fmt.Fprintf(out, "  #%d %s → %s (%s): %s after %d attempt(s)\n    %s\n", r.ID, r.Channel, r.Audience, r.Target, r.Status, r.Attempts, r.Payload)
+		fmt.Fprintf(out, "  #%d %s → %s (%s): %s after %d attempt(s)\n    %s\n", r.ID, r.Channel, r.Audience, r.Target, r.Status, r.Attempts, string(r.Payload))
 	}
 	if !allSent(ov) {
 		return fmt.Errorf("cards not all delivered within %s", wait)
@@ -101,8 +101,9 @@ func allSent(ov outboxView) bool {
 func (a *adminClient) lastReply(ctx context.Context, staff string, since time.Time) (string, error) {
 	var ov struct {
 		Outbox []struct {
-			Channel, Audience, Payload string
-			CreatedAt                  time.Time `json:"created_at"`
+			Channel, Audience string
+			Payload           json.RawMessage `json:"message"`
+			CreatedAt         time.Time       `json:"created_at"`
 		} `json:"outbox"`
 	}
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -112,7 +113,7 @@ func (a *adminClient) lastReply(ctx context.Context, staff string, since time.Ti
 		for _, r := range ov.Outbox {
 			if r.Channel == "dingtalk_session" && r.Audience == staff && !r.CreatedAt.Before(since.Add(-time.Second)) {
 				var m struct{ Text string }
-				_ = json.Unmarshal([]byte(r.Payload), &m)
+				_ = json.Unmarshal(r.Payload, &m)
 				return m.Text, nil
 			}
 		}

@@ -60,8 +60,8 @@ func showIncident(ctx context.Context, admin *adminClient, out io.Writer, number
 		var cv struct {
 			Case struct {
 				Major       bool
-				MajorReason string
-				IncidentID  uint64
+				MajorReason string `json:"major_reason"`
+				IncidentID  uint64 `json:"incident"`
 			} `json:"case"`
 		}
 		if err := admin.get(ctx, "/api/v1/cases/"+n, &cv); err != nil {
@@ -79,7 +79,7 @@ func showIncident(ctx context.Context, admin *adminClient, out io.Writer, number
 			continue
 		}
 		var m bot.Message
-		_ = json.Unmarshal([]byte(r.Payload), &m)
+		_ = json.Unmarshal(r.Payload, &m)
 		text := m.Text
 		if m.Card != nil {
 			text = m.Card.Title + "｜" + m.Card.Status

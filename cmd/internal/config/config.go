@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -41,6 +42,27 @@ type Config struct {
 	WeComBot      WeComBot `yaml:"wecom_bot"`
 	DingTalk      DingTalk `yaml:"dingtalk"`
 	Outbox        Outbox   `yaml:"outbox"`
+	Webhooks      Webhooks `yaml:"webhooks"`
+}
+
+// Webhooks configures the delivery of events to integrations.
+type Webhooks struct {
+	// AllowPrivate lists the networks (CIDR or address, comma-separated)
+	// where subscriptions may point although they are private or loopback;
+	// http is accepted there too. Empty: https to public addresses only.
+	AllowPrivate string        `yaml:"allow_private"`
+	Timeout      time.Duration `yaml:"timeout"` // one POST to a receiver
+}
+
+// AllowedNets returns webhooks.allow_private as a list.
+func (w Webhooks) AllowedNets() []string {
+	var out []string
+	for _, s := range strings.Split(w.AllowPrivate, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // WeChat configures the resident-facing Official Account.
@@ -93,6 +115,7 @@ func Defaults() Config {
 		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
 		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com", OpenAPIBase: "https://api.dingtalk.com"},
 		Outbox:     defaultOutbox(),
+		Webhooks:   Webhooks{Timeout: 10 * time.Second},
 	}
 }
 

@@ -3,14 +3,16 @@ package config
 import (
 	"encoding/base64"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"slices"
+	"time"
 )
 
 // Validate checks the configuration and returns an error naming the first
 // key that is wrong or contradicts another.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateCore, c.validateWeChat, c.validateWeCom, c.validateDingTalk, c.validateOutbox}
+	checks := []func() error{c.validateCore, c.validateWeChat, c.validateWeCom, c.validateDingTalk, c.validateOutbox, c.validateWebhooks}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return fmt.Errorf("config: %w", err)
@@ -125,6 +127,21 @@ func checkAESKey(key, s string) error {
 	b, err := base64.StdEncoding.DecodeString(s + "=")
 	if len(s) != 43 || err != nil || len(b) != 32 {
 		return fmt.Errorf("%s: must be the 43-character key shown by the platform", key)
+	}
+	return nil
+}
+
+func (c *Config) validateWebhooks() error {
+	w := c.Webhooks
+	if w.Timeout <= 0 || w.Timeout > time.Minute {
+		return fmt.Errorf("webhooks.timeout: between 1ns and 1m")
+	}
+	for _, s := range w.AllowedNets() {
+		if _, err := netip.ParsePrefix(s); err != nil {
+			if _, err := netip.ParseAddr(s); err != nil {
+				return fmt.Errorf("webhooks.allow_private: %q is not an address or CIDR prefix (e.g. 10.0.0.0/8)", s)
+			}
+		}
 	}
 	return nil
 }
