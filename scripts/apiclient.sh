@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 gen=github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd cmd/internal/apiclient && go run "$gen" -config oapi-codegen.yaml -o "$tmp/client.gen.go" ../../../handlers/openapi.yaml)
+sed "s|^output: .*|output: $tmp/client.gen.go|" cmd/internal/apiclient/oapi-codegen.yaml >"$tmp/config.yaml"
+go run "$gen" -config "$tmp/config.yaml" handlers/openapi.yaml
 if [ "${1:-}" = "-check" ]; then
   if ! diff -u cmd/internal/apiclient/client.gen.go "$tmp/client.gen.go" >"$tmp/diff"; then
     head -40 "$tmp/diff"
