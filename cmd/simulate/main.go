@@ -9,6 +9,7 @@
 // resident accepting the measures. "load" measures throughput and latency
 // of whole intake dialogs against the real server, side by side with four
 // baselines (issue 7), and checks the filed cases in the database.
+// "receiver" is an integrator's event receiver that verifies signatures.
 package main
 
 import (
@@ -29,6 +30,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "receiver" {
+		return runReceiver(ctx, args[1:], out)
+	}
 	if len(args) > 0 && args[0] == "load" {
 		return runLoad(ctx, args[1:], out)
 	}
@@ -37,6 +41,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if len(args) == 0 || (args[0] != "resident" && args[0] != "case" && args[0] != "major") {
 		return errors.New("usage: simulate resident|case|major [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]\n" +
+			"       simulate receiver -secret whsec_… [-addr 127.0.0.1:9090]\n" +
 			"       simulate load [-residents 32] [-duration 10s] [-mysql DSN -redis ADDR] [-backend real|embedded|both]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
