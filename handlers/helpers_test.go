@@ -98,13 +98,21 @@ type env struct {
 	aes      *simclient.Client
 }
 
-// newEnv runs the handlers on a real store and Redis with a fake dialog.
+// newEnv runs the handlers on a real store and Redis with a fake dialog;
+// the Official Account is in its default mode with an AES key: safe mode.
 func newEnv(t *testing.T, budget time.Duration) *env {
+	t.Helper()
+	return newEnvMode(t, budget, "")
+}
+
+// newEnvMode is newEnv with the Official Account in the given server mode.
+func newEnvMode(t *testing.T, budget time.Duration, mode string) *env {
 	t.Helper()
 	rdb, prefix := redistest.New(t)
 	e := &env{staff: &fakeStaff{}, dialog: &fakeDialog{}, notifier: &fakeNotifier{sent: make(chan struct{}, 10)}, db: storetest.Open(t)}
 	e.dedupe, e.rdb = redisstore.NewDedupe(rdb, prefix, time.Minute), rdb
-	v, err := wechat.NewVerifier(wechat.Config{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey}, bot.SystemClock{})
+	v, err := wechat.NewVerifier(wechat.Config{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey, Mode: mode},
+		bot.SystemClock{}, wechat.WithReplays(redisstore.NewReplays(rdb, prefix)))
 	if err != nil {
 		t.Fatal(err)
 	}

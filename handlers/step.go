@@ -42,15 +42,24 @@ func (s *Server) answer(ctx context.Context, u bot.Update, raw []byte, step step
 	key := u.DedupeKey()
 	ctx, first, err := s.claim(ctx, key, u)
 	if err != nil {
-		recorded := s.recordInbound(ctx, u, raw, key)
-		s.log.Error("dedupe unavailable; sender asked to retry", "platform", u.Platform, "err", err)
-		return honest(bot.Reply{Text: busyText}, recorded)
+		return s.hold(ctx, u, raw, err)
 	}
 	if !first {
 		return bot.Reply{Text: s.answerRetry(ctx, u.Platform, key)}
 	}
 	recorded := s.recordInbound(ctx, u, raw, key)
 	return honest(s.runStep(ctx, u, key, step, late), recorded)
+}
+
+// hold answers a message that cannot be taken for processing now (Redis,
+// which holds dedupe and the replay memory, is unavailable): it is
+// recorded if it can be, never processed, and the sender is asked to send
+// it again.
+func (s *Server) hold(ctx context.Context, u bot.Update, raw []byte, why error) bot.Reply {
+	recorded := s.recordInbound(ctx, u, raw, u.DedupeKey())
+	s.log.Error("message held: dedupe or replay memory unavailable; sender asked to retry",
+		"platform", u.Platform, "err", why)
+	return honest(bot.Reply{Text: busyText}, recorded)
 }
 
 // claimPrefetcher is a Deduper that reads, in the claim's round trip,

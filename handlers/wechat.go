@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 
@@ -42,12 +43,17 @@ func (s *Server) handleWeChatMessage(c *gin.Context) {
 		c.String(http.StatusRequestEntityTooLarge, "body over 1 MiB")
 		return
 	}
-	in, err := s.WeChat.Open(c.Request.URL.Query(), c.ContentType(), body)
-	if err != nil {
+	ctx := c.Request.Context()
+	in, err := s.WeChat.Open(ctx, c.Request.URL.Query(), c.ContentType(), body)
+	switch {
+	case errors.Is(err, wechat.ErrReplayUnchecked) && in != nil:
+		s.writeWeChatReply(c, in, s.hold(ctx, in.Update, in.Raw, err).Text)
+		return
+	case err != nil:
 		s.refuse(c, bot.PlatformWeChat, err)
 		return
 	}
-	text := s.answerWeChat(c.Request.Context(), in)
+	text := s.answerWeChat(ctx, in)
 	s.writeWeChatReply(c, in, text)
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tapline/bot/simclient"
+	"tapline/bot/wechat"
 	"tapline/models"
 )
 
@@ -33,7 +34,7 @@ func TestWeChatURLCheck(t *testing.T) {
 }
 
 func TestWeChatMessageBothModes(t *testing.T) {
-	e := newEnv(t, 4*time.Second)
+	e := newEnvMode(t, 4*time.Second, wechat.ServerCompatible)
 	for i, c := range []*simclient.Client{e.plain, e.aes} {
 		text := fmt.Sprintf("水很黄 😡 <b>'; DROP TABLE cases;--</b> %d", i)
 		r, err := c.Send(context.Background(), simclient.Text("o-resident", int64(100+i), text))
@@ -50,7 +51,7 @@ func TestWeChatMessageBothModes(t *testing.T) {
 }
 
 func TestWeChatRefusals(t *testing.T) {
-	e := newEnv(t, 4*time.Second)
+	e := newEnvMode(t, 4*time.Second, wechat.ServerCompatible) // plaintext requests reach the decoder
 	now := time.Now().Unix()
 	good := func(ts int64) url.Values { return e.plain.SignedQuery(strconv.FormatInt(ts, 10), "nonce") }
 	msg := []byte("<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>7</MsgId></xml>")
@@ -137,7 +138,7 @@ func TestWeChatRetryRunsOnce(t *testing.T) {
 func TestWeChatSlowStepAnswersLater(t *testing.T) {
 	e := newEnv(t, 100*time.Millisecond)
 	e.dialog.delay = 400 * time.Millisecond
-	r, err := e.plain.Send(context.Background(), simclient.Text("o-slow", 9, "水压小"))
+	r, err := e.aes.Send(context.Background(), simclient.Text("o-slow", 9, "水压小"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func TestWeChatSlowStepAnswersLater(t *testing.T) {
 func TestWeChatDialogFailureIsCalm(t *testing.T) {
 	e := newEnv(t, 4*time.Second)
 	e.dialog.err = models.Errorf(models.EUNAVAILABLE, "redis down")
-	r, err := e.plain.Send(context.Background(), simclient.Text("o-err", 11, "你好"))
+	r, err := e.aes.Send(context.Background(), simclient.Text("o-err", 11, "你好"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestWeChatDialogFailureIsCalm(t *testing.T) {
 	}
 	// The resident's resend of the same message runs again.
 	e.dialog.err = nil
-	if r, _ := e.plain.Send(context.Background(), simclient.Text("o-err", 11, "你好")); r.Text != "收到：你好" {
+	if r, _ := e.aes.Send(context.Background(), simclient.Text("o-err", 11, "你好")); r.Text != "收到：你好" {
 		t.Fatalf("resend: %q", r.Text)
 	}
 }
@@ -189,4 +190,42 @@ func get(t *testing.T, u string) (*http.Response, string) {
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// Issue 13 item 1: with an AES key configured, a plaintext request (its
+// signature covers token, timestamp and nonce, not the body) is refused.
+func TestWeChatPlaintextRefusedWithAESKey(t *testing.T) {
+	e := newEnv(t, 4*time.Second)
+	r, err := e.plain.Send(context.Background(), simclient.Text("o-victim", 77, "接受"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != http.StatusForbidden || e.dialog.calls.Load() != 0 || e.inboundCount(t) != 0 {
+		t.Fatalf("plaintext with a key: %d %q, dialog calls %d, recorded %d", r.Status, r.Body,
+			e.dialog.calls.Load(), e.inboundCount(t))
+	}
+}
+
+// A query seen once (a proxy's access log) cannot carry another body,
+// even in compatible mode where plaintext is taken.
+func TestWeChatCapturedQueryCannotCarryAnotherBody(t *testing.T) {
+	e := newEnvMode(t, 4*time.Second, wechat.ServerCompatible)
+	q := e.plain.SignedQuery(strconv.FormatInt(time.Now().Unix(), 10), "n-captured")
+	msg := func(from, text string, id int) []byte {
+		return []byte(fmt.Sprintf("<xml><ToUserName>gh_test</ToUserName><FromUserName>%s</FromUserName><CreateTime>%d</CreateTime>"+
+			"<MsgType>text</MsgType><Content>%s</Content><MsgId>%d</MsgId></xml>", from, time.Now().Unix(), text, id))
+	}
+	first := msg("o-real", "停水了", 501)
+	if r, err := e.plain.PostRaw(context.Background(), q, first); err != nil || r.Status != 200 || r.Text != "收到：停水了" {
+		t.Fatalf("first: %v %+v", err, r)
+	}
+	if r, err := e.plain.PostRaw(context.Background(), q, msg("o-victim", "接受", 502)); err != nil || r.Status != http.StatusForbidden {
+		t.Fatalf("forged body under the captured query: %v %+v", err, r)
+	}
+	if r, err := e.plain.PostRaw(context.Background(), q, first); err != nil || r.Status != 200 {
+		t.Fatalf("WeChat's retry of the first request: %v %+v", err, r)
+	}
+	if n := e.dialog.calls.Load(); n != 1 {
+		t.Fatalf("dialog ran %d times", n)
+	}
 }

@@ -1,10 +1,13 @@
 package wechat
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 const (
@@ -21,16 +24,35 @@ func testConfig() Config {
 	return Config{AppID: testAppID, Token: testToken, EncodingAESKey: testKey}
 }
 
+// compatConfig is testConfig in compatible mode: plaintext and encrypted
+// requests are both taken.
+func compatConfig() Config {
+	c := testConfig()
+	c.Mode = ServerCompatible
+	return c
+}
+
+// nonces makes each signed test query unique, as WeChat's are.
+var nonces atomic.Int64
+
+// acceptAll is a replay memory that remembers nothing, for fuzz targets
+// that sign millions of requests.
+type acceptAll struct{}
+
+func (acceptAll) Bind(context.Context, string, string, time.Duration) (bool, error) { return true, nil }
+
 // xmlMsg wraps message-specific fields in the common header.
 func xmlMsg(fields string) string {
 	return "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[oResident1]]></FromUserName>" +
 		"<CreateTime>1700000000</CreateTime>" + fields + "</xml>"
 }
 
-// plainQuery is a correctly signed query at timestamp ts.
+// plainQuery is a correctly signed query at timestamp ts, with a nonce of
+// its own.
 func plainQuery(ts int64) url.Values {
 	t := strconv.FormatInt(ts, 10)
-	return url.Values{"signature": {refSignature(testToken, t, testNonce)}, "timestamp": {t}, "nonce": {testNonce}}
+	nonce := testNonce + strconv.FormatInt(nonces.Add(1), 10)
+	return url.Values{"signature": {refSignature(testToken, t, nonce)}, "timestamp": {t}, "nonce": {nonce}}
 }
 
 // sealed builds an AES request carrying plain, encrypted by the reference
@@ -54,6 +76,6 @@ func sealedJSON(tb testing.TB, plain string) (url.Values, []byte) {
 func aesQuery(enc string) url.Values {
 	q := plainQuery(testNow)
 	q.Set("encrypt_type", "aes")
-	q.Set("msg_signature", refSignature(testToken, q.Get("timestamp"), testNonce, enc))
+	q.Set("msg_signature", refSignature(testToken, q.Get("timestamp"), q.Get("nonce"), enc))
 	return q
 }

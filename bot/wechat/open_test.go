@@ -2,6 +2,7 @@ package wechat
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/url"
 	"strconv"
@@ -25,6 +26,10 @@ func TestNewVerifier(t *testing.T) {
 		{"key 44 chars", Config{AppID: testAppID, Token: "t", EncodingAESKey: testKey + "A"}, true},
 		{"key not base64", Config{AppID: testAppID, Token: "t", EncodingAESKey: strings.Repeat("!", 43)}, true},
 		{"key without AppID", Config{Token: "t", EncodingAESKey: testKey}, true},
+		{"compatible mode", withMode(testConfig(), ServerCompatible), false},
+		{"plain mode with a key", withMode(testConfig(), ServerPlain), true},
+		{"safe mode without a key", Config{Token: "t", Mode: ServerSafe}, true},
+		{"unknown mode", withMode(testConfig(), "both"), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,10 +123,10 @@ func TestOpenErrors(t *testing.T) {
 		{"bad CreateTime", plain(strings.Replace(text, "1700000000", "soon", 1)), ErrMalformed},
 		{"over 1 MiB", plain(xmlMsg("<MsgType>text</MsgType><Content>" + strings.Repeat("a", MaxBodySize) + "</Content>")), ErrMalformed},
 	}
-	v := mustVerifier(t, testConfig(), testNow)
+	v := mustVerifier(t, compatConfig(), testNow) // both kinds of request reach the decoders
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in, err := v.Open(tt.r.q, tt.r.ctype, tt.r.body)
+			in, err := v.Open(context.Background(), tt.r.q, tt.r.ctype, tt.r.body)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Open = %+v, %v; want %v", in, err, tt.want)
 			}
@@ -132,7 +137,7 @@ func TestOpenErrors(t *testing.T) {
 func TestOpenAESWithoutKey(t *testing.T) {
 	v := mustVerifier(t, Config{Token: testToken}, testNow)
 	q, body := sealed(t, xmlMsg("<MsgType>text</MsgType>"), testAppID, "")
-	if _, err := v.Open(q, "text/xml", body); !errors.Is(err, ErrBadEncryption) {
+	if _, err := v.Open(context.Background(), q, "text/xml", body); !errors.Is(err, ErrBadEncryption) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -177,7 +182,7 @@ var messageTypes = []struct {
 }
 
 func TestOpenMessageTypesInAllModes(t *testing.T) {
-	v := mustVerifier(t, testConfig(), testNow)
+	v := mustVerifier(t, compatConfig(), testNow)
 	for _, mt := range messageTypes {
 		plain := xmlMsg(mt.fields)
 		want := mt.want
@@ -190,7 +195,7 @@ func TestOpenMessageTypesInAllModes(t *testing.T) {
 		for mode, build := range cases {
 			t.Run(mt.name+"/"+mode, func(t *testing.T) {
 				q, body := build()
-				in, err := v.Open(q, "text/xml; charset=utf-8", body)
+				in, err := v.Open(context.Background(), q, "text/xml; charset=utf-8", body)
 				if err != nil {
 					t.Fatalf("Open: %v", err)
 				}
@@ -211,7 +216,7 @@ func TestOpenJSONSafeMode(t *testing.T) {
 	plain := `{"ToUserName":"gh_test","FromUserName":"oResident1","CreateTime":1700000000,"MsgType":"location",` +
 		`"Location_X":"23.134521","Location_Y":113.358803,"Label":"广州","MsgId":24500000000000001}`
 	q, body := sealedJSON(t, plain)
-	in, err := v.Open(q, "application/json", body)
+	in, err := v.Open(context.Background(), q, "application/json", body)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -226,7 +231,7 @@ func TestOpenLongEmojiContent(t *testing.T) {
 	text := longText()
 	v := mustVerifier(t, testConfig(), testNow)
 	q, body := sealed(t, xmlMsg("<MsgType>text</MsgType><Content><![CDATA["+strings.ReplaceAll(text, "]]>", "]]]]><![CDATA[>")+"]]></Content><MsgId>7</MsgId>"), testAppID, "")
-	in, err := v.Open(q, "text/xml", body)
+	in, err := v.Open(context.Background(), q, "text/xml", body)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -1,6 +1,7 @@
 package wechat
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"strconv"
@@ -120,7 +121,7 @@ func TestLongEmojiRoundTrip(t *testing.T) {
 	v := mustVerifier(t, testConfig(), testNow)
 	q, body := sealedJSON(t, `{"ToUserName":"gh_test","FromUserName":"oResident1","CreateTime":1700000000,"MsgType":"text","Content":`+
 		strconv.Quote(text)+`,"MsgId":"8"}`)
-	in, err := v.Open(q, "application/json", body)
+	in, err := v.Open(context.Background(), q, "application/json", body)
 	if err != nil || in.Update.Text != text {
 		t.Fatalf("Open: err=%v, text equal=%v", err, in != nil && in.Update.Text == text)
 	}

@@ -2,6 +2,7 @@ package wechat
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"net/url"
 	"strings"
@@ -116,7 +117,7 @@ func TestReferenceImplementationMatchesPublishedVectors(t *testing.T) {
 
 func TestOpenOfficialSafeModeVector(t *testing.T) {
 	v := mustVerifier(t, Config{AppID: vecEAppID, Token: vecEToken, EncodingAESKey: vecEKey}, 1715943329)
-	in, err := v.Open(vecEQuery(), "text/xml", vecEBody())
+	in, err := v.Open(context.Background(), vecEQuery(), "text/xml", vecEBody())
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -135,7 +136,7 @@ func TestOpenOfficialCompatModeVector(t *testing.T) {
 		"signature": {refSignature(vecCToken, vecCTimestamp, vecCNonce)}, "timestamp": {vecCTimestamp},
 		"nonce": {vecCNonce}, "encrypt_type": {"aes"}, "msg_signature": {vecCMsgSig},
 	}
-	in, err := v.Open(q, "text/xml", []byte(vecCBody))
+	in, err := v.Open(context.Background(), q, "text/xml", []byte(vecCBody))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -168,7 +169,7 @@ func TestOfficialPlaintextVectors(t *testing.T) {
 	v = mustVerifier(t, Config{Token: "AAAAA"}, 1714037059)
 	body := `{"ToUserName": "gh_97417a04a28d", "FromUserName": "o9AgO5Kd5ggOC-bXrbNODIiE3bGY",
 	  "CreateTime": 1714037059, "MsgType": "event", "Event": "debug_demo", "debug_str": "hello world"}`
-	in, err := v.Open(url.Values{
+	in, err := v.Open(context.Background(), url.Values{
 		"signature": {"899cf89e464efb63f54ddac96b0a0a235f53aa78"}, "timestamp": {"1714037059"}, "nonce": {"486452656"},
 	}, "application/json", []byte(body))
 	if err != nil || in.Mode != ModePlain || in.Update.Event != "debug_demo" || in.Update.SenderID != "o9AgO5Kd5ggOC-bXrbNODIiE3bGY" {

@@ -33,6 +33,15 @@ var (
 	ErrBadEncryption = errors.New("wechat: bad encryption")
 	// ErrMalformed means the body is not a well-formed WeChat XML/JSON message.
 	ErrMalformed = errors.New("wechat: malformed message")
+	// ErrEncryptionRequired means a plaintext request reached a server in
+	// safe mode (encrypt_type=aes and msg_signature are required).
+	ErrEncryptionRequired = errors.New("wechat: encryption required")
+	// ErrReplayed means the request's timestamp, nonce and signature were
+	// already used for another message.
+	ErrReplayed = errors.New("wechat: signature reused for another message")
+	// ErrReplayUnchecked means the replay memory could not be reached: the
+	// request is authentic but may be a replay, so it must not be acted on.
+	ErrReplayUnchecked = errors.New("wechat: replay memory unavailable")
 )
 
 // DefaultWindow is the accepted clock skew of a request timestamp.
@@ -47,21 +56,34 @@ type Config struct {
 	AppID          string        // 公众号 AppID; checked against the decrypted tail
 	Token          string        // 令牌 used in every signature
 	EncodingAESKey string        // 43 characters; empty = plaintext mode only
+	Mode           string        // ServerPlain, ServerCompatible or ServerSafe; "" = safe with a key, else plain
 	Window         time.Duration // accepted timestamp skew; 0 = DefaultWindow
 }
 
 // Verifier checks, decrypts and decodes inbound requests and encodes
 // passive replies. It is safe for concurrent use.
 type Verifier struct {
-	cfg   Config
-	clock bot.Clock
-	rand  io.Reader // source of the 16 random bytes in encrypted replies
+	cfg     Config
+	mode    string // the resolved server mode
+	clock   bot.Clock
+	rand    io.Reader // source of the 16 random bytes in encrypted replies
+	replays bot.Replays
 }
 
-// NewVerifier returns a Verifier for cfg. It fails when Token is empty, or
+// VerifierOption configures a Verifier.
+type VerifierOption func(*Verifier)
+
+// WithReplays sets the replay memory shared by the replicas (default: one
+// in this process, bot.LocalReplays).
+func WithReplays(r bot.Replays) VerifierOption {
+	return func(v *Verifier) { v.replays = r }
+}
+
+// NewVerifier returns a Verifier for cfg. It fails when Token is empty,
 // when EncodingAESKey is set but is not 43 characters of valid base64 or
-// AppID is missing. A nil clock means the system clock.
-func NewVerifier(cfg Config, clock bot.Clock) (*Verifier, error) {
+// AppID is missing, and when Mode contradicts the key (ServerMode). A nil
+// clock means the system clock.
+func NewVerifier(cfg Config, clock bot.Clock, opts ...VerifierOption) (*Verifier, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("wechat: new verifier: token is required")
 	}
@@ -73,14 +95,28 @@ func NewVerifier(cfg Config, clock bot.Clock) (*Verifier, error) {
 			return nil, errors.New("wechat: new verifier: AppID is required with EncodingAESKey")
 		}
 	}
+	mode, err := ServerMode(cfg.Mode, cfg.EncodingAESKey)
+	if err != nil {
+		return nil, fmt.Errorf("wechat: new verifier: %w", err)
+	}
 	if cfg.Window <= 0 {
 		cfg.Window = DefaultWindow
 	}
 	if clock == nil {
 		clock = bot.SystemClock{}
 	}
-	return &Verifier{cfg: cfg, clock: clock, rand: rand.Reader}, nil
+	v := &Verifier{cfg: cfg, mode: mode, clock: clock, rand: rand.Reader}
+	for _, o := range opts {
+		o(v)
+	}
+	if v.replays == nil {
+		v.replays = bot.NewLocalReplays(clock, 0)
+	}
+	return v, nil
 }
+
+// Mode returns the server mode the verifier enforces.
+func (v *Verifier) Mode() string { return v.mode }
 
 // checkAESKey validates the 43-character EncodingAESKey (base64 of 32 bytes
 // without its trailing "=").

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+
+	"tapline/bot/wechat"
 )
 
 // printBanner tells a person where to send messages and how to try it.
@@ -15,7 +17,8 @@ func (a *App) printBanner(w io.Writer, addr string) {
 	}
 	base := "http://" + net.JoinHostPort(host, port)
 	fmt.Fprintf(w, "\nTapline is listening on %s (role %s)\n", base, a.cfg.Role)
-	fmt.Fprintf(w, "  WeChat Official Account webhook:  %s/webhooks/wechat  (GET URL check, POST messages)\n", base)
+	mode, _ := wechat.ServerMode(a.cfg.WeChat.Mode, a.cfg.WeChat.EncodingAESKey) // validated at load
+	fmt.Fprintf(w, "  WeChat Official Account webhook:  %s/webhooks/wechat  (GET URL check, POST messages; %s mode)\n", base, mode)
 	fmt.Fprintf(w, "  WeCom app / smart bot webhooks:  %s/webhooks/wecom  %s/webhooks/wecom-bot\n", base, base)
 	fmt.Fprintf(w, "  DingTalk robot webhook:          %s/webhooks/dingtalk\n", base)
 	fmt.Fprintf(w, "  Health: %s/healthz  Ready: %s/readyz  Metrics: %s/metrics\n", base, base, base)

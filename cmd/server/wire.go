@@ -93,7 +93,8 @@ func (a *App) wechatVerifier() (*wechat.Verifier, error) {
 		return nil, nil
 	}
 	v, err := wechat.NewVerifier(wechat.Config{AppID: w.AppID, Token: w.Token,
-		EncodingAESKey: w.EncodingAESKey, Window: w.Window}, a.clock)
+		EncodingAESKey: w.EncodingAESKey, Mode: w.Mode, Window: w.Window}, a.clock,
+		wechat.WithReplays(redisstore.NewReplays(a.rdb, keyPrefix)))
 	if err != nil {
 		return nil, fmt.Errorf("wechat: %w", err)
 	}

@@ -71,6 +71,7 @@ type WeChat struct {
 	AppSecret      string        `yaml:"app_secret"`
 	Token          string        `yaml:"token"`
 	EncodingAESKey string        `yaml:"encoding_aes_key"`
+	Mode           string        `yaml:"mode"` // plain | compatible | safe; "" = safe with a key, else plain
 	APIBase        string        `yaml:"api_base"`
 	Window         time.Duration `yaml:"timestamp_window"`
 	TemplateID     string        `yaml:"template_id"`

@@ -63,6 +63,9 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{map[string]string{"TAPLINE_DINGTALK_APP_KEY": "k"}, "dingtalk.app_key and dingtalk.app_secret"},
 		{map[string]string{"TAPLINE_WECHAT_TIMESTAMP_WINDOW": "soon"}, "wechat.timestamp_window"},
 		{map[string]string{"TAPLINE_ADMIN_TOKEN": "short"}, "admin_token: at least 16"},
+		{map[string]string{"TAPLINE_WECHAT_MODE": "safe"}, "wechat.mode"},
+		{map[string]string{"TAPLINE_WECHAT_MODE": "plain", "TAPLINE_WECHAT_APP_ID": "wx1", "TAPLINE_WECHAT_ENCODING_AES_KEY": good}, "wechat.mode"},
+		{map[string]string{"TAPLINE_WECHAT_MODE": "both"}, "wechat.mode"},
 	}
 	for _, tt := range tests {
 		_, err := Load("", env(tt.env))

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"time"
+
+	"tapline/bot/wechat"
 )
 
 // Validate checks the configuration and returns an error naming the first
@@ -56,6 +58,9 @@ func (c *Config) validateWeChat() error {
 	}
 	if err := checkAESKey("wechat.encoding_aes_key", w.EncodingAESKey); err != nil {
 		return err
+	}
+	if _, err := wechat.ServerMode(w.Mode, w.EncodingAESKey); err != nil {
+		return fmt.Errorf("wechat.mode: %w", err)
 	}
 	switch {
 	case w.EncodingAESKey != "" && w.AppID == "":
