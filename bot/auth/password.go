@@ -18,14 +18,15 @@ const (
 	MinPassword    = 10 // characters
 	maxPassword    = 72 // bytes: bcrypt ignores the rest
 	FailWindow     = 15 * time.Minute
-	MaxFailsPerID  = 5  // wrong passwords per person per window
+	MaxFailsPerID  = 5  // password attempts per person per window (a right one clears it)
 	MaxFailsPerIP  = 20 // wrong passwords per client address per window
 	failKeyPerson  = "pwfail:id:"
 	failKeyAddress = "pwfail:ip:"
 )
 
-// Passwords checks and sets console passwords (bcrypt), counting failures
-// in Redis so that guessing is slowed for every replica alike.
+// Passwords checks and sets console passwords (bcrypt), counting attempts
+// in Redis before comparing, so that guessing is limited for every replica
+// alike.
 type Passwords struct {
 	store  models.AuthService
 	rdb    redis.UniversalClient
@@ -57,19 +58,21 @@ func (p *Passwords) Set(ctx context.Context, staffID, password string) error {
 	return p.store.SetPasswordHash(ctx, staffID, string(hash))
 }
 
-// Check verifies staffID's password from client address addr. Returns
-// EFORBIDDEN once the person or the address had too many failures in the
-// window (before comparing anything), EINVALID for a wrong ID or password
-// (one message for both: it does not tell which IDs exist).
+// Check verifies staffID's password from client address addr. Every
+// attempt is counted first, per person and per address, with one atomic
+// INCR each; the counts decide: once either is over its limit in the
+// window the attempt is EFORBIDDEN without comparing anything, so parallel
+// guesses cannot outrun the count. A right password clears the person's
+// count and takes its attempt off the address's. A wrong ID or password is
+// EINVALID (one message for both: it does not tell which IDs exist).
 func (p *Passwords) Check(ctx context.Context, staffID, password, addr string) error {
 	idKey, ipKey := p.prefix+failKeyPerson+staffID, p.prefix+failKeyAddress+addr
-	counts, err := p.rdb.MGet(ctx, idKey, ipKey).Result()
+	perID, perIP, err := p.count(ctx, idKey, ipKey)
 	if err != nil {
 		return unavailable("auth: password limit", err)
 	}
-	if atLeast(counts[0], MaxFailsPerID) || atLeast(counts[1], MaxFailsPerIP) {
-		return models.Errorf(models.EFORBIDDEN, "密码错误次数过多，已暂停密码登录 %d 分钟。请稍后再试，或在企业微信/钉钉给机器人发送“登录”获取登录链接。",
-			int(FailWindow.Minutes()))
+	if perID > MaxFailsPerID || perIP > MaxFailsPerIP {
+		return errTooManyGuesses
 	}
 	hash := p.dummy
 	a, err := p.store.FindAccount(ctx, staffID)
@@ -83,34 +86,35 @@ func (p *Passwords) Check(ctx context.Context, staffID, password, addr string) e
 	cmpErr := bcrypt.CompareHashAndPassword(hash, []byte(password))
 	if err == nil && cmpErr == nil {
 		_ = p.rdb.Del(ctx, idKey).Err()
+		_ = uncount.Run(ctx, p.rdb, []string{ipKey}).Err()
 		return nil
 	}
 	if cmpErr != nil && !errors.Is(cmpErr, bcrypt.ErrMismatchedHashAndPassword) && err == nil {
 		return fmt.Errorf("auth: compare password: %w", cmpErr)
 	}
-	p.fail(ctx, idKey, ipKey)
 	return errWrongPassword
 }
 
-var errWrongPassword = models.Errorf(models.EINVALID, "工号或密码不正确。连续错误 %d 次将暂停密码登录 %d 分钟。",
-	MaxFailsPerID, int(FailWindow.Minutes()))
+var (
+	errWrongPassword = models.Errorf(models.EINVALID, "工号或密码不正确。连续错误 %d 次将暂停密码登录 %d 分钟。",
+		MaxFailsPerID, int(FailWindow.Minutes()))
+	errTooManyGuesses = models.Errorf(models.EFORBIDDEN, "密码错误次数过多，已暂停密码登录 %d 分钟。请稍后再试，或在企业微信/钉钉给机器人发送“登录”获取登录链接。",
+		int(FailWindow.Minutes()))
+)
 
-// fail counts one failure on both keys; the window starts at the first.
-func (p *Passwords) fail(ctx context.Context, keys ...string) {
+// uncount takes one attempt off a counter that still exists (a counter
+// that expired meanwhile is not brought back, negative and without TTL).
+var uncount = redis.NewScript(`if redis.call("EXISTS", KEYS[1]) == 1 then return redis.call("DECR", KEYS[1]) end return 0`)
+
+// count adds this attempt to both counters in one transaction and returns
+// them; each window starts at its counter's first attempt.
+func (p *Passwords) count(ctx context.Context, idKey, ipKey string) (perID, perIP int64, err error) {
 	pipe := p.rdb.TxPipeline()
-	for _, k := range keys {
-		pipe.Incr(ctx, k)
-		pipe.ExpireNX(ctx, k, FailWindow)
+	id, ip := pipe.Incr(ctx, idKey), pipe.Incr(ctx, ipKey)
+	pipe.ExpireNX(ctx, idKey, FailWindow)
+	pipe.ExpireNX(ctx, ipKey, FailWindow)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, 0, err
 	}
-	_, _ = pipe.Exec(ctx)
-}
-
-func atLeast(v any, n int) bool {
-	s, ok := v.(string)
-	if !ok {
-		return false
-	}
-	var got int
-	_, err := fmt.Sscan(s, &got)
-	return err == nil && got >= n
+	return id.Val(), ip.Val(), nil
 }
