@@ -87,6 +87,10 @@ type Deps struct {
 	// ReplyBudget is how long a webhook waits for the dialog before
 	// answering "success" and sending the reply later (WeChat gives 5 s).
 	ReplyBudget time.Duration
+	// TrustedProxies are the addresses or CIDRs of the reverse proxies
+	// whose X-Forwarded-For gives the client address (the per-address
+	// password limit's key); none by default: the peer is the client.
+	TrustedProxies []string
 }
 
 // Server holds the dependencies of every route.
@@ -106,6 +110,10 @@ func New(d Deps) *gin.Engine {
 	s := &Server{Deps: d, log: d.Logger.With("component", "http")}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil { // config validation catches this first
+		s.log.Error("trusted_proxies invalid; trusting no proxy", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestID, s.observe, limitBody)
 	s.registerHealthRoutes(r)
 	s.registerWeChatRoutes(r)

@@ -24,25 +24,28 @@ const (
 // Config is the whole configuration. Keys are documented in
 // configs/config.example.yaml.
 type Config struct {
-	HTTPAddr      string   `yaml:"http_addr"`
-	DataDir       string   `yaml:"data_dir"`
-	MySQLDSN      string   `yaml:"mysql_dsn"`
-	RedisAddr     string   `yaml:"redis_addr"`
-	RedisPassword string   `yaml:"redis_password"`
-	RedisDB       int      `yaml:"redis_db"`
-	AdminToken    string   `yaml:"admin_token"`
-	PolicyFile    string   `yaml:"policy_file"`
-	CalendarFile  string   `yaml:"calendar_file"` // default: calendar.txt beside PolicyFile
-	DialogFile    string   `yaml:"dialog_file"`
-	PublicURL     string   `yaml:"public_url"`
-	Role          string   `yaml:"role"`
-	LogLevel      string   `yaml:"log_level"`
-	WeChat        WeChat   `yaml:"wechat"`
-	WeCom         WeCom    `yaml:"wecom"`
-	WeComBot      WeComBot `yaml:"wecom_bot"`
-	DingTalk      DingTalk `yaml:"dingtalk"`
-	Outbox        Outbox   `yaml:"outbox"`
-	Webhooks      Webhooks `yaml:"webhooks"`
+	HTTPAddr      string `yaml:"http_addr"`
+	DataDir       string `yaml:"data_dir"`
+	MySQLDSN      string `yaml:"mysql_dsn"`
+	RedisAddr     string `yaml:"redis_addr"`
+	RedisPassword string `yaml:"redis_password"`
+	RedisDB       int    `yaml:"redis_db"`
+	AdminToken    string `yaml:"admin_token"`
+	PolicyFile    string `yaml:"policy_file"`
+	CalendarFile  string `yaml:"calendar_file"` // default: calendar.txt beside PolicyFile
+	DialogFile    string `yaml:"dialog_file"`
+	PublicURL     string `yaml:"public_url"`
+	// TrustedProxies lists the reverse proxies (CIDR or address,
+	// comma-separated) whose X-Forwarded-For names the client; empty: none.
+	TrustedProxies string   `yaml:"trusted_proxies"`
+	Role           string   `yaml:"role"`
+	LogLevel       string   `yaml:"log_level"`
+	WeChat         WeChat   `yaml:"wechat"`
+	WeCom          WeCom    `yaml:"wecom"`
+	WeComBot       WeComBot `yaml:"wecom_bot"`
+	DingTalk       DingTalk `yaml:"dingtalk"`
+	Outbox         Outbox   `yaml:"outbox"`
+	Webhooks       Webhooks `yaml:"webhooks"`
 }
 
 // Webhooks configures the delivery of events to integrations.
@@ -55,9 +58,15 @@ type Webhooks struct {
 }
 
 // AllowedNets returns webhooks.allow_private as a list.
-func (w Webhooks) AllowedNets() []string {
+func (w Webhooks) AllowedNets() []string { return splitList(w.AllowPrivate) }
+
+// TrustedProxyList returns trusted_proxies as a list.
+func (c *Config) TrustedProxyList() []string { return splitList(c.TrustedProxies) }
+
+// splitList splits a comma-separated key into its non-empty items.
+func splitList(list string) []string {
 	var out []string
-	for _, s := range strings.Split(w.AllowPrivate, ",") {
+	for _, s := range strings.Split(list, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}

@@ -29,9 +29,13 @@ func TestFileThenEnv(t *testing.T) {
 	c, err := Load(path, env(map[string]string{
 		"TAPLINE_WECHAT_TOKEN": "fromenv", "HTTP_ADDR": ":7000", "TAPLINE_HTTP_ADDR": ":7001",
 		"TAPLINE_WECHAT_TIMESTAMP_WINDOW": "90s", "TAPLINE_REDIS_DB": "3",
+		"TAPLINE_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16",
 	}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p := c.TrustedProxyList(); len(p) != 2 || p[0] != "10.0.0.5" || p[1] != "10.1.0.0/16" {
+		t.Fatalf("trusted_proxies %q", p)
 	}
 	if c.WeChat.Token != "fromenv" || c.HTTPAddr != ":7001" || c.WeChat.Window != 90*time.Second || c.RedisDB != 3 {
 		t.Fatalf("got %+v", c)
@@ -66,6 +70,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{map[string]string{"TAPLINE_WECHAT_MODE": "safe"}, "wechat.mode"},
 		{map[string]string{"TAPLINE_WECHAT_MODE": "plain", "TAPLINE_WECHAT_APP_ID": "wx1", "TAPLINE_WECHAT_ENCODING_AES_KEY": good}, "wechat.mode"},
 		{map[string]string{"TAPLINE_WECHAT_MODE": "both"}, "wechat.mode"},
+		{map[string]string{"TAPLINE_TRUSTED_PROXIES": "10.0.0.1, proxy.example"}, "trusted_proxies"},
 	}
 	for _, tt := range tests {
 		_, err := Load("", env(tt.env))

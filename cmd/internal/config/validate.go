@@ -48,6 +48,11 @@ func (c *Config) validateCore() error {
 	if !c.Embedded() && c.AdminToken == "" {
 		return fmt.Errorf("admin_token: required with real services")
 	}
+	for _, p := range c.TrustedProxyList() {
+		if !isNetOrAddr(p) {
+			return fmt.Errorf("trusted_proxies: %q is neither an IP address nor a CIDR", p)
+		}
+	}
 	return nil
 }
 
@@ -142,11 +147,18 @@ func (c *Config) validateWebhooks() error {
 		return fmt.Errorf("webhooks.timeout: between 1ns and 1m")
 	}
 	for _, s := range w.AllowedNets() {
-		if _, err := netip.ParsePrefix(s); err != nil {
-			if _, err := netip.ParseAddr(s); err != nil {
-				return fmt.Errorf("webhooks.allow_private: %q is not an address or CIDR prefix (e.g. 10.0.0.0/8)", s)
-			}
+		if !isNetOrAddr(s) {
+			return fmt.Errorf("webhooks.allow_private: %q is not an address or CIDR prefix (e.g. 10.0.0.0/8)", s)
 		}
 	}
 	return nil
+}
+
+// isNetOrAddr reports whether s is an IP address or a CIDR prefix.
+func isNetOrAddr(s string) bool {
+	if _, err := netip.ParsePrefix(s); err == nil {
+		return true
+	}
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
