@@ -2,11 +2,13 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"tapline/bot"
+	"tapline/bot/dingtalk"
 	"tapline/models"
 )
 
@@ -15,8 +17,9 @@ func (s *Server) registerDingTalkRoutes(r *gin.Engine) {
 }
 
 // handleDingTalk takes an @-message to the DingTalk enterprise robot:
-// verifies the timestamp and sign headers, runs the casework step and
-// answers through the conversation's sessionWebhook from the outbox.
+// verifies the timestamp and sign headers (and the encrypted envelope
+// where aes_key is configured), runs the casework step and answers
+// through the conversation's sessionWebhook from the outbox.
 func (s *Server) handleDingTalk(c *gin.Context) {
 	if s.DingTalk == nil || s.Staff == nil {
 		c.String(http.StatusServiceUnavailable, "dingtalk not configured")
@@ -26,21 +29,42 @@ func (s *Server) handleDingTalk(c *gin.Context) {
 	if !ok {
 		return
 	}
-	in, err := s.DingTalk.Open(c.Request.Header, body)
-	if err != nil {
+	ctx := c.Request.Context()
+	in, err := s.DingTalk.Open(ctx, c.Request.Header, c.Request.URL.Query(), body)
+	switch {
+	case errors.Is(err, dingtalk.ErrReplayUnchecked) && in != nil:
+		s.postDingTalk(ctx, in, s.hold(ctx, in.Update, in.Raw, err))
+		s.ackDingTalk(c, in)
+		return
+	case err != nil:
 		s.refuse(c, bot.PlatformDingTalk, err)
 		return
 	}
-	post := func(ctx context.Context, r bot.Reply) error {
-		return s.Poster.Post(ctx, models.ChannelDingTalkSession, in.SessionWebhook, in.Update.SenderID,
-			bot.Message{Text: r.Text, Card: r.Card})
+	post := func(ctx context.Context, r bot.Reply) error { return s.postDingTalk(ctx, in, r) }
+	s.postDingTalk(ctx, in, s.answer(ctx, in.Update, in.Raw, s.Staff.Handle, post))
+	s.ackDingTalk(c, in)
+}
+
+// postDingTalk queues a reply into the conversation's session webhook;
+// an empty reply posts nothing.
+func (s *Server) postDingTalk(ctx context.Context, in *dingtalk.Inbound, r bot.Reply) error {
+	if r.Text == "" && r.Card == nil {
+		return nil
 	}
-	ctx := c.Request.Context()
-	reply := s.answer(ctx, in.Update, in.Raw, s.Staff.Handle, post)
-	if reply.Text != "" || reply.Card != nil {
-		if err := post(ctx, reply); err != nil {
-			s.log.Error("dingtalk reply not queued", "err", err)
-		}
+	err := s.Poster.Post(ctx, models.ChannelDingTalkSession, in.SessionWebhook, in.Update.SenderID,
+		bot.Message{Text: r.Text, Card: r.Card})
+	if err != nil {
+		s.log.Error("dingtalk reply not queued", "err", err)
 	}
-	c.JSON(http.StatusOK, gin.H{})
+	return err
+}
+
+// ackDingTalk answers the callback itself ({}, or the encrypted success).
+func (s *Server) ackDingTalk(c *gin.Context, in *dingtalk.Inbound) {
+	body, err := s.DingTalk.Ack(in)
+	if err != nil {
+		s.log.Error("dingtalk ack encoding failed", "err", err)
+		body = []byte("{}")
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }

@@ -94,6 +94,7 @@ type env struct {
 	db       *store.DB
 	dedupe   *redisstore.Dedupe
 	rdb      *redis.Client
+	prefix   string
 	plain    *simclient.Client
 	aes      *simclient.Client
 }
@@ -108,9 +109,25 @@ func newEnv(t *testing.T, budget time.Duration) *env {
 // newEnvMode is newEnv with the Official Account in the given server mode.
 func newEnvMode(t *testing.T, budget time.Duration, mode string) *env {
 	t.Helper()
+	return newEnvWith(t, envOpts{budget: budget, wechatMode: mode})
+}
+
+// envOpts vary the test server: the reply budget, the Official Account's
+// mode, DingTalk's callback encryption, and any other dependency.
+type envOpts struct {
+	budget     time.Duration
+	wechatMode string
+	dingCrypto *dingtalk.Crypto
+	deps       func(*Deps)
+}
+
+// newEnvWith is newEnv with o.
+func newEnvWith(t *testing.T, o envOpts) *env {
+	t.Helper()
+	budget, mode := o.budget, o.wechatMode
 	rdb, prefix := redistest.New(t)
 	e := &env{staff: &fakeStaff{}, dialog: &fakeDialog{}, notifier: &fakeNotifier{sent: make(chan struct{}, 10)}, db: storetest.Open(t)}
-	e.dedupe, e.rdb = redisstore.NewDedupe(rdb, prefix, time.Minute), rdb
+	e.dedupe, e.rdb, e.prefix = redisstore.NewDedupe(rdb, prefix, time.Minute), rdb, prefix
 	v, err := wechat.NewVerifier(wechat.Config{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey, Mode: mode},
 		bot.SystemClock{}, wechat.WithReplays(redisstore.NewReplays(rdb, prefix)))
 	if err != nil {
@@ -124,15 +141,22 @@ func newEnvMode(t *testing.T, budget time.Duration, mode string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := New(Deps{
-		WeComApp: app, WeComBot: wbot, DingTalk: dingtalk.NewVerifier(testDingSecret, 0, nil),
+	dingOpts := []dingtalk.VerifierOption{dingtalk.WithReplays(redisstore.NewReplays(rdb, prefix))}
+	if o.dingCrypto != nil {
+		dingOpts = append(dingOpts, dingtalk.WithEncryption(o.dingCrypto))
+	}
+	d := Deps{
+		WeComApp: app, WeComBot: wbot, DingTalk: dingtalk.NewVerifier(testDingSecret, 0, nil, dingOpts...),
 		Staff: e.staff, Poster: notify.NewPoster(e.db, nopScheduler{}),
 		Logger: slog.New(slog.DiscardHandler), Metrics: metrics.New(), AdminToken: testAdmin,
 		WeChat: v, Dialog: e.dialog, Dedupe: e.dedupe, Notifier: e.notifier,
 		Inbound: e.db, Cases: e.db, Outbox: e.db, ReplyBudget: budget,
 		Ready: map[string]Checker{"database": e.db.Ping, "redis": func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-	})
-	e.srv = httptest.NewServer(apitest.MustNew(t, OpenAPI()).Middleware(t, h))
+	}
+	if o.deps != nil {
+		o.deps(&d)
+	}
+	e.srv = httptest.NewServer(apitest.MustNew(t, OpenAPI()).Middleware(t, New(d)))
 	t.Cleanup(e.srv.Close)
 	url := e.srv.URL + "/webhooks/wechat"
 	e.plain = &simclient.Client{URL: url, Token: testToken, OA: "gh_test"}

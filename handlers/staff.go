@@ -49,7 +49,7 @@ func (s *Server) refuse(c *gin.Context, platform string, err error) {
 func isMalformed(err error) bool {
 	return errors.Is(err, wechat.ErrMalformed) || errors.Is(err, wechat.ErrBadEncryption) ||
 		errors.Is(err, wecom.ErrMalformed) || errors.Is(err, wecom.ErrBadEncryption) ||
-		errors.Is(err, dingtalk.ErrMalformed)
+		errors.Is(err, dingtalk.ErrMalformed) || errors.Is(err, dingtalk.ErrBadEncryption)
 }
 
 // staffLate sends a slow step's reply to a WeCom app user from the outbox.

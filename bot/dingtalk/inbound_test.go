@@ -1,6 +1,7 @@
 package dingtalk
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -60,7 +61,7 @@ func TestCallbackSignVector(t *testing.T) {
 		t.Fatalf("independent sign = %s, want %s", got, vectorSign)
 	}
 	v := NewVerifier(appSecret, 0, fixedClock{vectorTime})
-	if _, err := v.Open(signedHeader(vectorTS, vectorSign), []byte(groupBody)); err != nil {
+	if _, err := v.Open(context.Background(), signedHeader(vectorTS, vectorSign), nil, []byte(groupBody)); err != nil {
 		t.Fatalf("Open with the vector: %v", err)
 	}
 }
@@ -92,7 +93,7 @@ func TestOpenHeaders(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := NewVerifier(tt.secret, time.Hour, fixedClock{vectorTime})
-			in, err := v.Open(signedHeader(tt.ts, tt.sign), []byte(groupBody))
+			in, err := v.Open(context.Background(), signedHeader(tt.ts, tt.sign), nil, []byte(groupBody))
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (in != nil) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -116,7 +117,7 @@ func TestOpenWindow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := NewVerifier(appSecret, 0, fixedClock{vectorTime.Add(tt.delta)})
-			_, err := v.Open(signedHeader(vectorTS, vectorSign), []byte(groupBody))
+			_, err := v.Open(context.Background(), signedHeader(vectorTS, vectorSign), nil, []byte(groupBody))
 			if tt.ok && err != nil {
 				t.Fatalf("err = %v", err)
 			}
@@ -131,7 +132,7 @@ func TestOpenWindow(t *testing.T) {
 func open(t *testing.T, body string) (*Inbound, error) {
 	t.Helper()
 	v := NewVerifier(appSecret, 0, fixedClock{vectorTime})
-	return v.Open(signedHeader(vectorTS, vectorSign), []byte(body))
+	return v.Open(context.Background(), signedHeader(vectorTS, vectorSign), nil, []byte(body))
 }
 
 func TestOpenGroupMessage(t *testing.T) {
@@ -235,7 +236,7 @@ func TestOpenDedupeKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, err := NewVerifier(appSecret, 0, fixedClock{vectorTime.Add(time.Minute)}).
-		Open(signedHeader(vectorTS, vectorSign), []byte(groupBody))
+		Open(context.Background(), signedHeader(vectorTS, vectorSign), nil, []byte(groupBody))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ type Dedupe struct {
 	rdb         redis.UniversalClient
 	prefix      string
 	ttl         time.Duration
+	ttls        map[string]time.Duration // by platform: the first part of a key
 	poll        time.Duration
 	prefetchers []Prefetcher // read in ClaimFor's round trip (prefetch.go)
 }
@@ -27,7 +28,25 @@ type Dedupe struct {
 // NewDedupe returns a Dedupe keeping keys for ttl (WeChat retries within
 // 15 s; keep at least a few minutes).
 func NewDedupe(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Dedupe {
-	return &Dedupe{rdb: rdb, prefix: prefix + "dedupe:", ttl: ttl, poll: 50 * time.Millisecond}
+	return &Dedupe{rdb: rdb, prefix: prefix + "dedupe:", ttl: ttl, ttls: map[string]time.Duration{}, poll: 50 * time.Millisecond}
+}
+
+// WithPlatformTTL keeps the keys of one platform (keys "platform:…", as
+// bot.Update.DedupeKey makes them) for ttl instead: at least as long as
+// that platform's signature window, so that a request whose signature is
+// still accepted is still recognised. Call it while wiring.
+func (d *Dedupe) WithPlatformTTL(platform string, ttl time.Duration) *Dedupe {
+	d.ttls[platform] = ttl
+	return d
+}
+
+// ttlOf returns how long key is kept.
+func (d *Dedupe) ttlOf(key string) time.Duration {
+	platform, _, _ := strings.Cut(key, ":")
+	if ttl, ok := d.ttls[platform]; ok {
+		return ttl
+	}
+	return d.ttl
 }
 
 const pending = "pending"
@@ -35,7 +54,7 @@ const pending = "pending"
 // Claim marks key as being processed. It returns true for the first
 // delivery and false for a retry.
 func (d *Dedupe) Claim(ctx context.Context, key string) (bool, error) {
-	ok, err := d.rdb.SetNX(ctx, d.prefix+key, pending, d.ttl).Result()
+	ok, err := d.rdb.SetNX(ctx, d.prefix+key, pending, d.ttlOf(key)).Result()
 	if err != nil {
 		return false, fmt.Errorf("dedupe claim: %w", err)
 	}
@@ -44,7 +63,7 @@ func (d *Dedupe) Claim(ctx context.Context, key string) (bool, error) {
 
 // Complete stores the reply given to key, for retries to repeat.
 func (d *Dedupe) Complete(ctx context.Context, key, reply string) error {
-	if err := d.rdb.Set(ctx, d.prefix+key, "done:"+reply, d.ttl).Err(); err != nil {
+	if err := d.rdb.Set(ctx, d.prefix+key, "done:"+reply, d.ttlOf(key)).Err(); err != nil {
 		return fmt.Errorf("dedupe complete: %w", err)
 	}
 	return nil
@@ -79,7 +98,7 @@ func (d *Dedupe) Wait(ctx context.Context, key string) (string, bool) {
 // passive reply of a retry or the late customer-service message of a slow
 // first attempt delivers the answer, never both.
 func (d *Dedupe) TakeDelivery(ctx context.Context, key string) (bool, error) {
-	ok, err := d.rdb.SetNX(ctx, d.prefix+key+":delivered", "1", d.ttl).Result()
+	ok, err := d.rdb.SetNX(ctx, d.prefix+key+":delivered", "1", d.ttlOf(key)).Result()
 	if err != nil {
 		return false, fmt.Errorf("dedupe delivery: %w", err)
 	}
@@ -92,8 +111,8 @@ func (d *Dedupe) TakeDelivery(ctx context.Context, key string) (bool, error) {
 func (d *Dedupe) CompleteAndTake(ctx context.Context, key, reply string) (took bool, err error) {
 	var setnx *redis.BoolCmd
 	_, err = d.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, d.prefix+key, "done:"+reply, d.ttl)
-		setnx = p.SetNX(ctx, d.prefix+key+":delivered", "1", d.ttl)
+		p.Set(ctx, d.prefix+key, "done:"+reply, d.ttlOf(key))
+		setnx = p.SetNX(ctx, d.prefix+key+":delivered", "1", d.ttlOf(key))
 		return nil
 	})
 	if err != nil {

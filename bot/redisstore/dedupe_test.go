@@ -111,3 +111,25 @@ func TestDedupeCompleteAndTake(t *testing.T) {
 		})
 	}
 }
+
+// A platform whose signatures stay valid longer (DingTalk: one hour) has
+// its keys kept at least that long; the others keep the default.
+func TestDedupePlatformTTL(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	d := NewDedupe(rdb, prefix, 10*time.Minute).WithPlatformTTL("dingtalk", 2*time.Hour)
+	ctx := context.Background()
+	for _, key := range []string{"dingtalk:s1:m1", "wechat:o1:1"} {
+		if ok, err := d.Claim(ctx, key); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		if _, err := d.CompleteAndTake(ctx, key, "r"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for key, want := range map[string]time.Duration{"dingtalk:s1:m1": 2 * time.Hour, "dingtalk:s1:m1:delivered": 2 * time.Hour,
+		"wechat:o1:1": 10 * time.Minute, "wechat:o1:1:delivered": 10 * time.Minute} {
+		if got := rdb.TTL(ctx, prefix+"dedupe:"+key).Val(); got <= want-time.Minute || got > want {
+			t.Errorf("%s kept %v, want %v", key, got, want)
+		}
+	}
+}

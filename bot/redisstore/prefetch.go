@@ -65,7 +65,7 @@ func (d *Dedupe) ClaimFor(ctx context.Context, key string, u bot.Update) (contex
 	var claim *redis.BoolCmd
 	cmds := map[string]redis.Cmder{}
 	_, _ = d.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		claim = p.SetNX(ctx, d.prefix+key, pending, d.ttl)
+		claim = p.SetNX(ctx, d.prefix+key, pending, d.ttlOf(key))
 		for _, pf := range d.prefetchers {
 			if k, cmd := pf.prefetch(ctx, p, u); cmd != nil {
 				cmds[k] = cmd

@@ -11,6 +11,7 @@ import (
 	"tapline/bot"
 	"tapline/bot/casework"
 	"tapline/bot/dingtalk"
+	"tapline/bot/redisstore"
 	"tapline/bot/wechat"
 	"tapline/bot/wecom"
 	"tapline/handlers"
@@ -34,8 +35,16 @@ func (a *App) staffVerifiers(d *handlers.Deps) error {
 			return fmt.Errorf("wecom_bot: %w", err)
 		}
 	}
-	if a.cfg.DingTalk.AppSecret != "" {
-		d.DingTalk = dingtalk.NewVerifier(a.cfg.DingTalk.AppSecret, 0, a.clock)
+	if dt := a.cfg.DingTalk; dt.AppSecret != "" {
+		opts := []dingtalk.VerifierOption{dingtalk.WithReplays(redisstore.NewReplays(a.rdb, keyPrefix))}
+		if dt.AESKey != "" {
+			crypto, err := dingtalk.NewCrypto(dt.Token, dt.AESKey, dt.AppKey)
+			if err != nil {
+				return fmt.Errorf("dingtalk.aes_key: %w", err)
+			}
+			opts = append(opts, dingtalk.WithEncryption(crypto))
+		}
+		d.DingTalk = dingtalk.NewVerifier(dt.AppSecret, 0, a.clock, opts...)
 	}
 	return nil
 }

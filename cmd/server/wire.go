@@ -23,6 +23,11 @@ import (
 // keyPrefix namespaces every Redis key of the product.
 const keyPrefix = "tapline:"
 
+// dedupeDingTalk is how long a DingTalk message is recognised: its signed
+// timestamp is accepted up to an hour either side of now, so a request may
+// be replayed until two windows after it first came.
+const dedupeDingTalk = 2 * dingtalk.DefaultWindow
+
 // pendingHintTTL is how long "nothing waits for this resident" is believed
 // without reading their cases again (casework.PendingHint).
 const pendingHintTTL = 10 * time.Minute
@@ -63,7 +68,8 @@ func (a *App) wire(ctx context.Context) error {
 	deps := handlers.Deps{
 		Logger: a.log, Metrics: a.metrics, Clock: a.clock, AdminToken: a.cfg.AdminToken,
 		WeChat: verifier, Dialog: residentDesk{work: a.work, intake: engine, log: a.log}, Staff: a.work, Poster: poster,
-		Dedupe:   redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute).WithPrefetch(sessions, hints),
+		Dedupe: redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute).WithPrefetch(sessions, hints).
+			WithPlatformTTL(bot.PlatformDingTalk, dedupeDingTalk),
 		Notifier: intake.NewResidentNotifier(poster, a.residentChannel()),
 		Inbound:  store.NewInboundBatcher(a.db), Cases: a.db, Outbox: a.db, FileLinks: a.fileLinks(), Reports: a.report,
 		Webhooks: a.db, Egress: a.egress, Idempotency: a.db, Queue: a.enq,

@@ -107,6 +107,8 @@ type WeComBot struct {
 type DingTalk struct {
 	AppKey      string `yaml:"app_key"`
 	AppSecret   string `yaml:"app_secret"`
+	Token       string `yaml:"token"`   // callback encryption: the token shown with aes_key
+	AESKey      string `yaml:"aes_key"` // callback encryption: every body must then come encrypted
 	RobotCode   string `yaml:"robot_code"`
 	APIBase     string `yaml:"api_base"`     // custom robots and legacy API
 	OpenAPIBase string `yaml:"openapi_base"` // api.dingtalk.com

@@ -71,6 +71,9 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{map[string]string{"TAPLINE_WECHAT_MODE": "plain", "TAPLINE_WECHAT_APP_ID": "wx1", "TAPLINE_WECHAT_ENCODING_AES_KEY": good}, "wechat.mode"},
 		{map[string]string{"TAPLINE_WECHAT_MODE": "both"}, "wechat.mode"},
 		{map[string]string{"TAPLINE_TRUSTED_PROXIES": "10.0.0.1, proxy.example"}, "trusted_proxies"},
+		{map[string]string{"TAPLINE_DINGTALK_AES_KEY": good}, "dingtalk.token and dingtalk.aes_key"},
+		{map[string]string{"TAPLINE_DINGTALK_AES_KEY": "short", "TAPLINE_DINGTALK_TOKEN": "t"}, "dingtalk.aes_key"},
+		{map[string]string{"TAPLINE_DINGTALK_AES_KEY": good, "TAPLINE_DINGTALK_TOKEN": "t"}, "dingtalk.app_key: required"},
 	}
 	for _, tt := range tests {
 		_, err := Load("", env(tt.env))

@@ -114,8 +114,16 @@ func (c *Config) validateDingTalk() error {
 	if err := checkURL("dingtalk.openapi_base", d.OpenAPIBase); err != nil {
 		return err
 	}
-	if (d.AppKey == "") != (d.AppSecret == "") {
+	if err := checkAESKey("dingtalk.aes_key", d.AESKey); err != nil {
+		return err
+	}
+	switch {
+	case (d.AppKey == "") != (d.AppSecret == ""):
 		return fmt.Errorf("dingtalk.app_key and dingtalk.app_secret: set both or neither")
+	case (d.Token == "") != (d.AESKey == ""):
+		return fmt.Errorf("dingtalk.token and dingtalk.aes_key: set both or neither")
+	case d.AESKey != "" && d.AppKey == "":
+		return fmt.Errorf("dingtalk.app_key: required with dingtalk.aes_key (each decrypted body must name it)")
 	}
 	return nil
 }
