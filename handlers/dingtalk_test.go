@@ -63,3 +63,38 @@ func TestDingTalkEncryptedCallbacks(t *testing.T) {
 		t.Fatal("a plaintext body ran a step")
 	}
 }
+
+// The same request replayed after Redis forgot it (the probe waited 11
+// minutes) does not run its step again: the raw record's dedupe key is
+// unique in the database.
+func TestDingTalkReplayAfterDedupeExpiredRunsOnce(t *testing.T) {
+	e := newEnv(t, 4*time.Second)
+	now := time.Now().UnixMilli()
+	body := dingBody("msgR1", "supply.crew", "接单 TS20261127-0001", now)
+	if code := dingPost(t, e, now, "", body); code != 200 {
+		t.Fatalf("first: %d", code)
+	}
+	e.forgetDedupe(t)
+	if code := dingPost(t, e, now, "", body); code != 200 {
+		t.Fatalf("replay: %d", code)
+	}
+	if n := e.staff.calls.Load(); n != 1 {
+		t.Fatalf("the replayed request ran its step %d times", n)
+	}
+	if n := e.inboundCount(t); n != 1 {
+		t.Fatalf("%d raw records", n)
+	}
+}
+
+// forgetDedupe drops the Redis dedupe keys, as their expiry would.
+func (e *env) forgetDedupe(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := e.rdb.Keys(ctx, e.prefix+"dedupe:*").Result()
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("dedupe keys %v, %v", keys, err)
+	}
+	if err := e.rdb.Del(ctx, keys...).Err(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"time"
 
 	"tapline/bot"
@@ -47,8 +49,23 @@ func (s *Server) answer(ctx context.Context, u bot.Update, raw []byte, step step
 	if !first {
 		return bot.Reply{Text: s.answerRetry(ctx, u.Platform, key)}
 	}
-	recorded := s.recordInbound(ctx, u, raw, key)
+	recorded, taken := s.recordInbound(ctx, u, raw, key)
+	if taken {
+		return s.alreadyTaken(ctx, u, key)
+	}
 	return honest(s.runStep(ctx, u, key, step, late), recorded)
+}
+
+// alreadyTaken answers a delivery the database recorded before although
+// Redis no longer knows it (a replay after the dedupe key expired): it is
+// not processed again.
+func (s *Server) alreadyTaken(ctx context.Context, u bot.Update, key string) bot.Reply {
+	s.Metrics.Duplicate(u.Platform)
+	s.log.Warn("delivery already recorded: not processed again", "platform", u.Platform)
+	if err := s.Dedupe.Complete(ctx, key, ""); err != nil {
+		s.log.Warn("dedupe complete failed", "err", err)
+	}
+	return bot.Reply{}
 }
 
 // hold answers a message that cannot be taken for processing now (Redis,
@@ -56,7 +73,9 @@ func (s *Server) answer(ctx context.Context, u bot.Update, raw []byte, step step
 // recorded if it can be, never processed, and the sender is asked to send
 // it again.
 func (s *Server) hold(ctx context.Context, u bot.Update, raw []byte, why error) bot.Reply {
-	recorded := s.recordInbound(ctx, u, raw, u.DedupeKey())
+	// Recorded under a key of its own: held, not taken, so the retry is
+	// still taken and processed.
+	recorded, _ := s.recordInbound(ctx, u, raw, u.DedupeKey()+"#held-"+heldSuffix())
 	s.log.Error("message held: dedupe or replay memory unavailable; sender asked to retry",
 		"platform", u.Platform, "err", why)
 	return honest(bot.Reply{Text: busyText}, recorded)
@@ -154,6 +173,9 @@ func (s *Server) finishStep(ctx context.Context, key string, r stepResult) bot.R
 		s.Metrics.DialogStep("error")
 		s.log.Error("step failed", "err", r.err, "code", models.ErrorCode(r.err))
 		_ = s.Dedupe.Release(ctx, key) // let the sender's resend run again
+		if err := s.Inbound.ReleaseInbound(ctx, key); err != nil {
+			s.log.Warn("raw inbound not released", "err", err)
+		}
 		return bot.Reply{Text: busyText}
 	}
 	s.Metrics.DialogStep("ok")
@@ -186,14 +208,26 @@ func (s *Server) deliverLate(ctx context.Context, key string, done <-chan stepRe
 }
 
 // recordInbound keeps the raw message before processing and reports
-// whether it could; a database outage is logged, not fatal (dialog state
-// lives in Redis).
-func (s *Server) recordInbound(ctx context.Context, u bot.Update, raw []byte, key string) bool {
+// whether it could, and whether the database already has this key (the
+// delivery was taken before). A database outage is logged, not fatal
+// (dialog state lives in Redis).
+func (s *Server) recordInbound(ctx context.Context, u bot.Update, raw []byte, key string) (recorded, taken bool) {
 	m := &models.InboundMessage{Platform: u.Platform, DedupeKey: key,
 		Sender: u.SenderID, Raw: string(raw), ReceivedAt: s.Clock.Now().UTC()}
-	if err := s.Inbound.RecordInbound(ctx, m); err != nil {
-		s.log.Error("raw inbound not recorded", "platform", u.Platform, "err", err)
-		return false
+	err := s.Inbound.RecordInbound(ctx, m)
+	switch {
+	case err == nil:
+		return true, false
+	case models.ErrorCode(err) == models.ECONFLICT:
+		return true, true
 	}
-	return true
+	s.log.Error("raw inbound not recorded", "platform", u.Platform, "err", err)
+	return false, false
+}
+
+// heldSuffix makes the key of a held message unique.
+func heldSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

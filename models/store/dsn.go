@@ -141,16 +141,26 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		if err = conn.AutoMigrate(tables()...); err == nil {
-			if err = dropRetiredIndexes(conn); err == nil {
-				return nil
-			}
+		if err = db.migrateOnce(conn); err == nil {
+			return nil
 		}
 		if ctx.Err() != nil {
 			break
 		}
 	}
 	return db.wrap("store: migrate", err)
+}
+
+// migrateOnce readies old data for new constraints, migrates every table
+// and drops the retired indexes.
+func (db *DB) migrateOnce(conn *gorm.DB) error {
+	if err := uniqueInboundKeys(conn, db); err != nil {
+		return err
+	}
+	if err := conn.AutoMigrate(tables()...); err != nil {
+		return err
+	}
+	return dropRetiredIndexes(conn)
 }
 
 // retiredIndexes are indexes an earlier version made that a wider one now
@@ -161,6 +171,7 @@ var retiredIndexes = []struct {
 }{
 	{&models.CaseEvent{}, "idx_case_events_case_id"},
 	{&models.Deadline{}, "idx_deadlines_case_id"},
+	{&models.InboundMessage{}, "idx_inbound_messages_dedupe_key"}, // now uniq_inbound_dedupe_key
 }
 
 // dropRetiredIndexes drops the retired indexes still there; another

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -92,13 +93,18 @@ func (b *InboundBatcher) RecordInbound(ctx context.Context, m *models.InboundMes
 	select {
 	case err := <-req.done:
 		if err != nil {
-			return b.db.wrap(op, err)
+			return b.db.inboundError(err)
 		}
 		*m = req.row
 		return nil
 	case <-ctx.Done():
 		return b.db.wrap(op, ctx.Err())
 	}
+}
+
+// ReleaseInbound implements models.InboundService.
+func (b *InboundBatcher) ReleaseInbound(ctx context.Context, key string) error {
+	return b.db.ReleaseInbound(ctx, key)
 }
 
 // enqueue queues req and starts the writer unless it runs; false when the
@@ -197,4 +203,26 @@ func (db *DB) inboundRow(m *models.InboundMessage) models.InboundMessage {
 	}
 	row.ReceivedAt = norm(row.ReceivedAt)
 	return row
+}
+
+// inboundKeyIndex is the unique index of the dedupe key; before it, an
+// ordinary index had the same column (retiredIndexes).
+const inboundKeyIndex = "uniq_inbound_dedupe_key"
+
+// uniqueInboundKeys readies the inbound messages an earlier version
+// recorded for the unique dedupe key: after the first row of a key, each
+// one gets "#" and its ID appended, so every raw message is kept and the
+// index can be built. It does nothing once the index exists.
+func uniqueInboundKeys(conn *gorm.DB, db *DB) error {
+	m := conn.Migrator()
+	if !m.HasTable(&models.InboundMessage{}) || m.HasIndex(&models.InboundMessage{}, inboundKeyIndex) {
+		return nil
+	}
+	err := conn.Exec("UPDATE inbound_messages SET dedupe_key = " + db.suffixedKey() + " WHERE id IN (" +
+		"SELECT id FROM (SELECT i.id FROM inbound_messages i JOIN inbound_messages j " +
+		"ON j.dedupe_key = i.dedupe_key AND j.id < i.id) AS later)").Error
+	if err != nil {
+		return fmt.Errorf("unique inbound keys: %w", err)
+	}
+	return nil
 }

@@ -174,7 +174,7 @@ func TestInboundBatcherBounds(t *testing.T) {
 	spy := spyInbound(t, db, true, "")
 	b := store.NewInboundBatcher(db, store.WithBatchQueue(1))
 	go func() {
-		_ = b.RecordInbound(context.Background(), &models.InboundMessage{Platform: "wechat", Raw: "held"})
+		_ = b.RecordInbound(context.Background(), &models.InboundMessage{Platform: "wechat", DedupeKey: "held", Raw: "held"})
 	}()
 	<-spy.started
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -182,7 +182,9 @@ func TestInboundBatcherBounds(t *testing.T) {
 	errs := make([]error, 5)
 	var wg sync.WaitGroup
 	for i := range errs {
-		wg.Go(func() { errs[i] = b.RecordInbound(ctx, &models.InboundMessage{Platform: "wechat", Raw: "q"}) })
+		wg.Go(func() {
+			errs[i] = b.RecordInbound(ctx, &models.InboundMessage{Platform: "wechat", DedupeKey: fmt.Sprintf("q-%d", i), Raw: "q"})
+		})
 	}
 	time.Sleep(100 * time.Millisecond) // the refused ones return at once
 	close(spy.hold)
@@ -202,7 +204,7 @@ func TestInboundBatcherBounds(t *testing.T) {
 	}
 	gone, stop := context.WithCancel(context.Background())
 	stop()
-	err := b.RecordInbound(gone, &models.InboundMessage{Platform: "wechat", Raw: "late"})
+	err := b.RecordInbound(gone, &models.InboundMessage{Platform: "wechat", DedupeKey: "late", Raw: "late"})
 	wantCode(t, err, models.EUNAVAILABLE)
 	if err := b.RecordInbound(context.Background(), nil); models.ErrorCode(err) != models.EINVALID {
 		t.Fatalf("nil message: %v", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -10,19 +11,43 @@ import (
 	"tapline/models"
 )
 
-// RecordInbound implements models.InboundService: an audit row, never
-// deduplicated, in a statement of its own (InboundBatcher shares one
-// among concurrent messages).
+// RecordInbound implements models.InboundService: an audit row whose
+// dedupe key is unique, in a statement of its own (InboundBatcher shares
+// one among concurrent messages).
 func (db *DB) RecordInbound(ctx context.Context, m *models.InboundMessage) error {
 	if m == nil {
 		return models.Errorf(models.EINVALID, "No inbound message to record.")
 	}
 	row := db.inboundRow(m)
 	if err := db.conn.WithContext(ctx).Create(&row).Error; err != nil {
-		return db.wrap("store: record inbound", err)
+		return db.inboundError(err)
 	}
 	*m = row
 	return nil
+}
+
+// inboundError maps a failed inbound INSERT: a taken dedupe key is
+// ECONFLICT, the rest as usual.
+func (db *DB) inboundError(err error) error {
+	const op = "store: record inbound"
+	if isDuplicate(err) {
+		return fmt.Errorf("%s: %w", op, models.Errorf(models.ECONFLICT, "This message is already recorded: it was taken before."))
+	}
+	return db.wrap(op, err)
+}
+
+// ReleaseInbound implements models.InboundService.
+func (db *DB) ReleaseInbound(ctx context.Context, key string) error {
+	err := db.conn.WithContext(ctx).Exec("UPDATE inbound_messages SET dedupe_key = "+db.suffixedKey()+" WHERE dedupe_key = ?", key).Error
+	return db.wrap("store: release inbound", err)
+}
+
+// suffixedKey is the SQL of dedupe_key + "#" + id, cut to fit its column.
+func (db *DB) suffixedKey() string {
+	if db.dialect == DialectMySQL {
+		return "CONCAT(LEFT(dedupe_key, 170), '#', id)"
+	}
+	return "substr(dedupe_key, 1, 170) || '#' || id"
 }
 
 // FindResident implements models.ResidentService.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,17 +34,28 @@ func TestRecordInbound(t *testing.T) {
 	db, _ := openClocked(t)
 	ctx := context.Background()
 	raw := "<xml><Content><![CDATA[" + strings.Repeat("停水了吗？💧", 20000) + "]]></Content></xml>"
-	for range 2 { // never deduplicated
-		m := &models.InboundMessage{Platform: "wechat", DedupeKey: "o-1:123", Sender: "o-1", Raw: raw}
-		if err := db.RecordInbound(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-		if m.ID == 0 || !m.ReceivedAt.Equal(t0.Truncate(time.Millisecond)) {
-			t.Fatalf("recorded = id %d at %v", m.ID, m.ReceivedAt)
-		}
+	m := &models.InboundMessage{Platform: "wechat", DedupeKey: "o-1:123", Sender: "o-1", Raw: raw}
+	if err := db.RecordInbound(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if m.ID == 0 || !m.ReceivedAt.Equal(t0.Truncate(time.Millisecond)) {
+		t.Fatalf("recorded = id %d at %v", m.ID, m.ReceivedAt)
+	}
+	// The dedupe key is unique (issue 13): the same delivery again is
+	// refused, and released it is recorded anew, the first row kept.
+	again := &models.InboundMessage{Platform: "wechat", DedupeKey: "o-1:123", Sender: "o-1", Raw: raw}
+	wantCode(t, db.RecordInbound(ctx, again), models.ECONFLICT)
+	if err := db.ReleaseInbound(ctx, "o-1:123"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordInbound(ctx, again); err != nil {
+		t.Fatalf("after release: %v", err)
 	}
 	var rows []models.InboundMessage
-	if err := db.Gorm().WithContext(ctx).Find(&rows).Error; err != nil || len(rows) != 2 || rows[1].Raw != raw {
+	if err := db.Gorm().WithContext(ctx).Order("id").Find(&rows).Error; err != nil || len(rows) != 2 || rows[1].Raw != raw {
 		t.Fatalf("inbound rows = %d, %v; raw kept verbatim: %v", len(rows), err, len(rows) == 2 && rows[1].Raw == raw)
+	}
+	if want := "o-1:123#" + strconv.FormatUint(rows[0].ID, 10); rows[0].DedupeKey != want || rows[1].DedupeKey != "o-1:123" {
+		t.Fatalf("keys %q %q, want %q and the original", rows[0].DedupeKey, rows[1].DedupeKey, want)
 	}
 }
