@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"tapline/bot/casework"
+	"tapline/bot/intake"
 	"tapline/bot/policy"
 	"tapline/models"
 )
@@ -25,8 +27,8 @@ const (
 // (policy 3.1), the company office forwards to leaders and departments
 // (policy 3.2).
 const (
-	DeptHotline = "hotline"
-	DeptOffice  = "office"
+	DeptHotline = intake.DeptHotline
+	DeptOffice  = intake.DeptOffice
 )
 
 // Principal is who makes a request: a roster person (StaffID set), an
@@ -60,20 +62,19 @@ func (p Principal) Reader() string {
 }
 
 // SeesAll reports whether p may see every department's cases: the admin
-// token, leaders and the GM (policy 3.9, 3.10), the hotline and the office.
+// token, and whoever casework.SeesAll lets (leaders, the GM, the hotline,
+// the office).
 func (p Principal) SeesAll() bool {
-	return p.Role == RoleAdmin || p.Role == policy.RoleLeader || p.Role == policy.RoleGM ||
-		p.Department == DeptHotline || p.Department == DeptOffice
+	return p.Role == RoleAdmin || casework.SeesAll(p.Role, p.Department)
 }
 
 // CanSee returns nil when p may open case c, else EFORBIDDEN saying why:
-// crew and heads see their own department's cases only.
+// the department rule of casework.CanSee, which chat's 查 applies too.
 func (p Principal) CanSee(pol *policy.Policy, c *models.Case) error {
-	if p.SeesAll() || (p.Department != "" && p.Department == c.Department) {
+	if p.Role == RoleAdmin {
 		return nil
 	}
-	return models.Errorf(models.EFORBIDDEN, "投诉 %s 由「%s」办理；您是「%s」的%s，只能查看本部门的投诉。",
-		c.Number, deptName(pol, c.Department), deptName(pol, p.Department), RoleName(p.Role))
+	return casework.CanSee(pol, p.Role, p.Department, c)
 }
 
 // FullContact reports whether p sees the resident's name and phone in full
@@ -104,28 +105,17 @@ func Mask(c *models.Case) *models.Case {
 	return &m
 }
 
-// roleNames are the roles as staff read them.
-var roleNames = map[string]string{policy.RoleCrew: "组员", policy.RoleHead: "负责人",
-	policy.RoleLeader: "分管领导", policy.RoleGM: "总经理", RoleAdmin: "管理员"}
-
-// RoleName returns the Chinese name of a role.
+// RoleName returns the Chinese name of a role (casework.RoleName, and the
+// admin token's).
 func RoleName(role string) string {
-	if n, ok := roleNames[role]; ok {
-		return n
+	if role == RoleAdmin {
+		return "管理员"
 	}
-	return role
+	return casework.RoleName(role)
 }
 
 // deptName returns a department's display name, or its key.
-func deptName(pol *policy.Policy, key string) string {
-	if d := pol.Department(key); d != nil {
-		return d.Name
-	}
-	if key == "" {
-		return "（无部门）"
-	}
-	return key
-}
+func deptName(pol *policy.Policy, key string) string { return casework.DepartmentName(pol, key) }
 
 // principalOf builds the principal of a roster entry.
 func principalOf(st *policy.Staff, via string) Principal {

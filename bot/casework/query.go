@@ -48,9 +48,10 @@ func (s *Service) todo(ctx context.Context, a Actor) (bot.Reply, error) {
 	return text(fmt.Sprintf("待办投诉 %d 件：\n%s\n查看详情：查 编号", len(cs), listCases(cs, todoLimit))), nil
 }
 
-// details shows a case (查 编号). Contact data is shown in full only to the
-// case's department and approver in 1:1 chat; groups and others see it
-// masked.
+// details shows a case (查 编号) to those the department rule lets see it
+// (CanSee: the console's and the API's rule too). Contact data is shown in
+// full only to the case's department and approver in 1:1 chat; groups and
+// others see it masked.
 func (s *Service) details(ctx context.Context, a Actor, cmd Command, group bool) (bot.Reply, error) {
 	if cmd.Number == "" {
 		return text("请带上编号：查 TS20261127-0001"), nil
@@ -58,6 +59,9 @@ func (s *Service) details(ctx context.Context, a Actor, cmd Command, group bool)
 	c, refusal, err := s.resolve(ctx, a, cmd)
 	if c == nil {
 		return text(refusal), err
+	}
+	if err := CanSee(s.policy, a.Role, a.Dept, c); err != nil {
+		return text(models.ErrorMessage(err)), nil
 	}
 	st, err := s.load(ctx, c)
 	if err != nil {
