@@ -65,3 +65,23 @@ func limitBody(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBody)
 	c.Next()
 }
+
+// longWrites are the routes whose response may take longer than the
+// server's write timeout: a month's ledger and charts are built before
+// they are sent, and a stored file may be tens of megabytes.
+var longWrites = []string{"/api/v1/reports/", "/console/reports/", "/files/"}
+
+// LongWriteTimeout is how long the responses of longWrites may take.
+const LongWriteTimeout = 10 * time.Minute
+
+// extendWrites moves the write deadline of a long download out to
+// LongWriteTimeout; every other response keeps the server's.
+func extendWrites(c *gin.Context) {
+	for _, prefix := range longWrites {
+		if strings.HasPrefix(c.Request.URL.Path, prefix) {
+			_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(LongWriteTimeout))
+			break
+		}
+	}
+	c.Next()
+}

@@ -114,7 +114,7 @@ func New(d Deps) *gin.Engine {
 		s.log.Error("trusted_proxies invalid; trusting no proxy", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestID, s.observe, limitBody)
+	r.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestID, s.observe, limitBody, extendWrites)
 	s.registerHealthRoutes(r)
 	s.registerWeChatRoutes(r)
 	s.registerWeComRoutes(r)

@@ -135,7 +135,7 @@ func (a *App) Run(ctx context.Context, out io.Writer) error {
 	}
 	errc := make(chan error, 2)
 	if a.cfg.Role != config.RoleWorker {
-		srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+		srv := a.httpServer()
 		go func() { errc <- serve(srv, ln) }()
 		defer shutdown(srv)
 		a.printBanner(out, ln.Addr().String())
@@ -156,6 +156,13 @@ func (a *App) Run(ctx context.Context, out io.Writer) error {
 	case err := <-errc:
 		return err
 	}
+}
+
+// httpServer is the public listener's server: every phase of a
+// connection has a deadline (a slow client cannot hold it without end).
+func (a *App) httpServer() *http.Server {
+	return &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: a.cfg.ReadTimeout,
+		WriteTimeout: a.cfg.WriteTimeout, IdleTimeout: a.cfg.IdleTimeout}
 }
 
 func serve(srv *http.Server, ln net.Listener) error {

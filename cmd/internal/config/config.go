@@ -24,17 +24,22 @@ const (
 // Config is the whole configuration. Keys are documented in
 // configs/config.example.yaml.
 type Config struct {
-	HTTPAddr      string `yaml:"http_addr"`
-	DataDir       string `yaml:"data_dir"`
-	MySQLDSN      string `yaml:"mysql_dsn"`
-	RedisAddr     string `yaml:"redis_addr"`
-	RedisPassword string `yaml:"redis_password"`
-	RedisDB       int    `yaml:"redis_db"`
-	AdminToken    string `yaml:"admin_token"`
-	PolicyFile    string `yaml:"policy_file"`
-	CalendarFile  string `yaml:"calendar_file"` // default: calendar.txt beside PolicyFile
-	DialogFile    string `yaml:"dialog_file"`
-	PublicURL     string `yaml:"public_url"`
+	HTTPAddr string `yaml:"http_addr"`
+	// HTTP timeouts: a whole request (headers and body), a whole response
+	// (above WeChat's 5 s budget), and an idle keep-alive connection.
+	ReadTimeout   time.Duration `yaml:"http_read_timeout"`
+	WriteTimeout  time.Duration `yaml:"http_write_timeout"`
+	IdleTimeout   time.Duration `yaml:"http_idle_timeout"`
+	DataDir       string        `yaml:"data_dir"`
+	MySQLDSN      string        `yaml:"mysql_dsn"`
+	RedisAddr     string        `yaml:"redis_addr"`
+	RedisPassword string        `yaml:"redis_password"`
+	RedisDB       int           `yaml:"redis_db"`
+	AdminToken    string        `yaml:"admin_token"`
+	PolicyFile    string        `yaml:"policy_file"`
+	CalendarFile  string        `yaml:"calendar_file"` // default: calendar.txt beside PolicyFile
+	DialogFile    string        `yaml:"dialog_file"`
+	PublicURL     string        `yaml:"public_url"`
 	// TrustedProxies lists the reverse proxies (CIDR or address,
 	// comma-separated) whose X-Forwarded-For names the client; empty: none.
 	TrustedProxies string   `yaml:"trusted_proxies"`
@@ -117,17 +122,20 @@ type DingTalk struct {
 // Defaults returns the configuration of the embedded default.
 func Defaults() Config {
 	return Config{
-		HTTPAddr:   ":8080",
-		DataDir:    "data",
-		PolicyFile: "configs/policy.yaml",
-		DialogFile: "configs/dialog.yaml",
-		Role:       RoleAll,
-		LogLevel:   "info",
-		WeChat:     WeChat{APIBase: "https://api.weixin.qq.com", Window: 5 * time.Minute, TemplateField: "first"},
-		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
-		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com", OpenAPIBase: "https://api.dingtalk.com"},
-		Outbox:     defaultOutbox(),
-		Webhooks:   Webhooks{Timeout: 10 * time.Second},
+		HTTPAddr:     ":8080",
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  2 * time.Minute,
+		DataDir:      "data",
+		PolicyFile:   "configs/policy.yaml",
+		DialogFile:   "configs/dialog.yaml",
+		Role:         RoleAll,
+		LogLevel:     "info",
+		WeChat:       WeChat{APIBase: "https://api.weixin.qq.com", Window: 5 * time.Minute, TemplateField: "first"},
+		WeCom:        WeCom{APIBase: "https://qyapi.weixin.qq.com"},
+		DingTalk:     DingTalk{APIBase: "https://oapi.dingtalk.com", OpenAPIBase: "https://api.dingtalk.com"},
+		Outbox:       defaultOutbox(),
+		Webhooks:     Webhooks{Timeout: 10 * time.Second},
 	}
 }
 

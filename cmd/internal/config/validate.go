@@ -11,6 +11,10 @@ import (
 	"tapline/bot/wechat"
 )
 
+// minWriteTimeout is WeChat's budget for a passive reply: a response must
+// be allowed longer.
+const minWriteTimeout = 5 * time.Second
+
 // Validate checks the configuration and returns an error naming the first
 // key that is wrong or contradicts another.
 func (c *Config) Validate() error {
@@ -29,6 +33,12 @@ func (c *Config) validateCore() error {
 		return fmt.Errorf("role: %q is not one of all, web, worker", c.Role)
 	case c.HTTPAddr == "":
 		return fmt.Errorf("http_addr: required")
+	case c.ReadTimeout <= 0:
+		return fmt.Errorf("http_read_timeout: must be positive")
+	case c.WriteTimeout <= minWriteTimeout:
+		return fmt.Errorf("http_write_timeout: must be above %v (WeChat waits 5 s for an answer)", minWriteTimeout)
+	case c.IdleTimeout <= 0:
+		return fmt.Errorf("http_idle_timeout: must be positive")
 	case c.PolicyFile == "":
 		return fmt.Errorf("policy_file: required")
 	case (c.MySQLDSN == "") != (c.RedisAddr == ""):
