@@ -35,6 +35,7 @@ type Deduper interface {
 	Release(ctx context.Context, key string) error
 	Wait(ctx context.Context, key string) (string, bool)
 	TakeDelivery(ctx context.Context, key string) (bool, error)
+	TakePassive(ctx context.Context, key string) (bool, error)
 }
 
 // Notifier sends a text to a resident outside the passive reply (late

@@ -99,7 +99,10 @@ func (s *Server) claim(ctx context.Context, key string, u bot.Update) (context.C
 }
 
 // answerRetry repeats the reply of the first delivery of a retried
-// message, waiting for it while the first is still being processed.
+// message, waiting for it (inside the budget) while the first is still
+// being processed. A platform retries when the first answer never reached
+// it, so a reply given in the response is given again; one sent as a
+// message of its own is not.
 func (s *Server) answerRetry(ctx context.Context, platform, key string) string {
 	s.Metrics.Duplicate(platform)
 	wait, cancel := context.WithTimeout(ctx, s.ReplyBudget)
@@ -108,10 +111,26 @@ func (s *Server) answerRetry(ctx context.Context, platform, key string) string {
 	if !done {
 		return ""
 	}
-	if ok, err := s.Dedupe.TakeDelivery(ctx, key); err != nil || !ok {
+	if ok, err := s.take(ctx, platform, key); err != nil || !ok {
 		return ""
 	}
 	return reply
+}
+
+// inResponse reports whether a platform's reply goes in the HTTP response
+// (WeChat, the WeCom app and smart bot) — the platform shows the one it
+// still waits for, so a retry may repeat it — rather than as a message of
+// its own (DingTalk's session webhook).
+func inResponse(platform string) bool {
+	return platform == bot.PlatformWeChat || platform == bot.PlatformWeCom || platform == bot.PlatformWeComBot
+}
+
+// take takes the delivery of key's reply the way the platform delivers it.
+func (s *Server) take(ctx context.Context, platform, key string) (bool, error) {
+	if inResponse(platform) {
+		return s.Dedupe.TakePassive(ctx, key)
+	}
+	return s.Dedupe.TakeDelivery(ctx, key)
 }
 
 // runStep runs the step detached from the request, so a slow step still
@@ -129,14 +148,14 @@ func (s *Server) runStep(ctx context.Context, u bot.Update, key string, step ste
 	select {
 	case r := <-done:
 		if ct, ok := s.Dedupe.(completeTaker); ok && r.err == nil {
-			return s.completeAndTake(ctx, ct, key, r.reply)
+			return s.completeAndTake(ctx, ct, u.Platform, key, r.reply)
 		}
 		reply := s.finishStep(ctx, key, r)
 		if r.err != nil {
 			return reply
 		}
-		if ok, err := s.Dedupe.TakeDelivery(ctx, key); err == nil && !ok {
-			return bot.Reply{} // a retry already delivered it
+		if ok, err := s.take(ctx, u.Platform, key); err == nil && !ok {
+			return bot.Reply{} // already delivered as a message of its own
 		}
 		return reply
 	case <-timer.C:
@@ -149,20 +168,20 @@ func (s *Server) runStep(ctx context.Context, u bot.Update, key string, step ste
 // completeTaker is a Deduper that stores a reply and takes its delivery in
 // one round trip (redisstore.Dedupe pipelines them).
 type completeTaker interface {
-	CompleteAndTake(ctx context.Context, key, reply string) (bool, error)
+	CompleteAndTake(ctx context.Context, key, reply string, passive bool) (bool, error)
 }
 
-// completeAndTake is finishStep then TakeDelivery for a step that
-// succeeded in time, in one round trip to the deduper.
-func (s *Server) completeAndTake(ctx context.Context, ct completeTaker, key string, reply bot.Reply) bot.Reply {
+// completeAndTake is finishStep then take for a step that succeeded in
+// time, in one round trip to the deduper.
+func (s *Server) completeAndTake(ctx context.Context, ct completeTaker, platform, key string, reply bot.Reply) bot.Reply {
 	s.Metrics.DialogStep("ok")
-	took, err := ct.CompleteAndTake(ctx, key, reply.Text)
+	took, err := ct.CompleteAndTake(ctx, key, reply.Text, inResponse(platform))
 	if err != nil {
 		s.log.Warn("dedupe complete failed", "err", err)
 		return reply
 	}
 	if !took {
-		return bot.Reply{} // a retry already delivered it
+		return bot.Reply{} // already delivered as a message of its own
 	}
 	return reply
 }

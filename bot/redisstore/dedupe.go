@@ -94,29 +94,64 @@ func (d *Dedupe) Wait(ctx context.Context, key string) (string, bool) {
 	}
 }
 
-// TakeDelivery returns true to exactly one caller per key: either the
-// passive reply of a retry or the late customer-service message of a slow
-// first attempt delivers the answer, never both.
+// How a key's reply reached the sender, kept under key+":delivered".
+const (
+	// deliveredPassive: in an HTTP response (WeChat, WeCom). The platform
+	// shows the answer to the one attempt it still waits for, so every
+	// retry's response may repeat it.
+	deliveredPassive = "passive"
+	// deliveredSent: as a message of its own (a customer-service message,
+	// a DingTalk session reply): never again.
+	deliveredSent = "sent"
+)
+
+// TakeDelivery returns true to exactly one caller per key, and only if no
+// passive reply took it first: a message of its own (the late
+// customer-service message of a slow first attempt, a DingTalk reply) is
+// sent once, and never after a retry's passive reply delivered the answer.
 func (d *Dedupe) TakeDelivery(ctx context.Context, key string) (bool, error) {
-	ok, err := d.rdb.SetNX(ctx, d.prefix+key+":delivered", "1", d.ttlOf(key)).Result()
+	ok, err := d.rdb.SetNX(ctx, d.prefix+key+":delivered", deliveredSent, d.ttlOf(key)).Result()
 	if err != nil {
 		return false, fmt.Errorf("dedupe delivery: %w", err)
 	}
 	return ok, nil
 }
 
-// CompleteAndTake is Complete followed by TakeDelivery in one round trip
-// (a pipeline: Redis runs them in this order, as if sent one by one). took
-// is meaningful only when err is nil.
-func (d *Dedupe) CompleteAndTake(ctx context.Context, key, reply string) (took bool, err error) {
-	var setnx *redis.BoolCmd
+// TakePassive returns true unless the answer was already sent as a
+// message of its own: a passive reply (the first attempt's, or a retry's
+// repeating it) may be given any number of times.
+func (d *Dedupe) TakePassive(ctx context.Context, key string) (bool, error) {
+	prev, err := d.rdb.SetArgs(ctx, d.prefix+key+":delivered", deliveredPassive,
+		redis.SetArgs{Mode: "NX", Get: true, TTL: d.ttlOf(key)}).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("dedupe delivery: %w", err)
+	}
+	return prev == deliveredPassive, nil
+}
+
+// CompleteAndTake is Complete followed by TakePassive (passive) or
+// TakeDelivery in one round trip (a pipeline: Redis runs them in this
+// order, as if sent one by one). took is meaningful only when err is nil.
+func (d *Dedupe) CompleteAndTake(ctx context.Context, key, reply string, passive bool) (took bool, err error) {
+	kind := deliveredSent
+	if passive {
+		kind = deliveredPassive
+	}
+	var take *redis.StatusCmd
 	_, err = d.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, d.prefix+key, "done:"+reply, d.ttlOf(key))
-		setnx = p.SetNX(ctx, d.prefix+key+":delivered", "1", d.ttlOf(key))
+		take = p.SetArgs(ctx, d.prefix+key+":delivered", kind, redis.SetArgs{Mode: "NX", Get: true, TTL: d.ttlOf(key)})
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return false, fmt.Errorf("dedupe complete: %w", err)
 	}
-	return setnx.Val(), nil
+	prev, err := take.Result()
+	if errors.Is(err, redis.Nil) {
+		return true, nil
+	}
+	return passive && err == nil && prev == deliveredPassive, nil
 }

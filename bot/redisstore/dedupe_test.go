@@ -98,7 +98,7 @@ func TestDedupeCompleteAndTake(t *testing.T) {
 					t.Fatal("retry could not take the delivery")
 				}
 			}
-			took, err := d.CompleteAndTake(ctx, key, "已受理 TS1")
+			took, err := d.CompleteAndTake(ctx, key, "已受理 TS1", false)
 			if err != nil || took != tc.wantTaken {
 				t.Fatalf("CompleteAndTake = %v, %v; want %v", took, err, tc.wantTaken)
 			}
@@ -122,7 +122,7 @@ func TestDedupePlatformTTL(t *testing.T) {
 		if ok, err := d.Claim(ctx, key); !ok || err != nil {
 			t.Fatal(ok, err)
 		}
-		if _, err := d.CompleteAndTake(ctx, key, "r"); err != nil {
+		if _, err := d.CompleteAndTake(ctx, key, "r", true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -131,5 +131,50 @@ func TestDedupePlatformTTL(t *testing.T) {
 		if got := rdb.TTL(ctx, prefix+"dedupe:"+key).Val(); got <= want-time.Minute || got > want {
 			t.Errorf("%s kept %v, want %v", key, got, want)
 		}
+	}
+}
+
+// A passive reply may be repeated by every retry's response; an answer
+// sent as a message of its own is sent once and never repeated passively.
+func TestDedupePassiveAndSentDeliveries(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	d := NewDedupe(rdb, prefix, time.Minute)
+	ctx := context.Background()
+	take := func(key string, passive bool) bool {
+		t.Helper()
+		var ok bool
+		var err error
+		if passive {
+			ok, err = d.TakePassive(ctx, key)
+		} else {
+			ok, err = d.TakeDelivery(ctx, key)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	// The first attempt answered in its response: retries repeat it, no
+	// late message follows.
+	if took, err := d.CompleteAndTake(ctx, "p", "已受理", true); !took || err != nil {
+		t.Fatalf("first passive: %v %v", took, err)
+	}
+	if !take("p", true) || !take("p", true) || take("p", false) {
+		t.Fatal("passive reply: retries must repeat it and nothing be sent")
+	}
+	// The first attempt overran and its answer was sent: retries are silent.
+	if !take("s", false) || take("s", true) || take("s", false) {
+		t.Fatal("sent reply: once, and never repeated passively")
+	}
+	if took, _ := d.CompleteAndTake(ctx, "s", "x", true); took {
+		t.Fatal("a passive reply after the answer was sent")
+	}
+	// A retry answered passively before the slow first attempt finished in
+	// time: the first may answer too; a late message may not.
+	if !take("r", true) {
+		t.Fatal("retry passive")
+	}
+	if took, _ := d.CompleteAndTake(ctx, "r", "x", true); !took || take("r", false) {
+		t.Fatal("after a passive retry")
 	}
 }
