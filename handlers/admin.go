@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -164,14 +165,18 @@ func (s *Server) outboxRows(c *gin.Context, rows []*models.Outbox) ([]outboxJSON
 	return out, nil
 }
 
+// newOutboxJSON shows a row with its credentials masked: the target
+// (robot keys and tokens, session webhooks) and the one-time sign-in
+// links in the message.
 func newOutboxJSON(r *models.Outbox, number string) outboxJSON {
 	target := r.Target
 	if r.Channel != models.ChannelSink && r.Channel != models.ChannelWebhook {
 		target = maskSecret(target)
 	}
 	var msg any
-	if json.Unmarshal([]byte(r.Payload), &msg) != nil {
-		msg = map[string]any{"text": r.Payload}
+	payload := maskPayload(r.Payload)
+	if json.Unmarshal([]byte(payload), &msg) != nil {
+		msg = map[string]any{"text": payload}
 	}
 	out := outboxJSON{ID: r.ID, CaseNumber: number, Channel: r.Channel, Target: target, Audience: r.Audience,
 		Kind: r.Kind, Message: msg, Status: r.Status, Attempts: r.Attempts, LastError: r.LastError,
@@ -180,6 +185,16 @@ func newOutboxJSON(r *models.Outbox, number string) outboxJSON {
 		out.NextAt = stampPtr(&r.NextAt)
 	}
 	return out
+}
+
+// signInToken is the token of a one-time sign-in link in a message.
+var signInToken = regexp.MustCompile(`(` + regexp.QuoteMeta(auth.LinkPath) + `\?token=)[A-Za-z0-9_-]+`)
+
+// maskPayload hides the one-time sign-in tokens in a row's message: the
+// admin token may read every message, not sign in as the person a link
+// is for. (A signed file link gives it nothing it cannot fetch already.)
+func maskPayload(payload string) string {
+	return signInToken.ReplaceAllString(payload, "${1}…")
 }
 
 func maskSecret(s string) string {

@@ -35,17 +35,21 @@ func NewSink(logger *slog.Logger, capacity int) *Sink {
 	return &Sink{logger: logger.With("component", "notify.sink"), clock: bot.SystemClock{}, size: max(capacity, 1)}
 }
 
-// Send logs msg for target and remembers it. Cards are already masked.
+// Send logs msg for target and remembers it. The log line is masked
+// (MaskMessage, MaskAudience): no session webhook, sign-in link or file
+// signature, no resident's full name, phone or address; the remembered
+// entry and the outbox row keep the message as it is.
 func (s *Sink) Send(ctx context.Context, target string, msg bot.Message) error {
 	e := SinkEntry{At: s.clock.Now(), Audience: target, Message: msg}
-	attrs := []any{"audience", target}
+	attrs := []any{"audience", MaskAudience(target)}
+	shown := MaskMessage(msg)
 	switch {
-	case msg.Card != nil:
-		attrs = append(attrs, "card", *msg.Card)
-	case msg.File != nil:
-		attrs = append(attrs, "file", msg.File.Name, "url", msg.File.URL)
+	case shown.Card != nil:
+		attrs = append(attrs, "card", *shown.Card)
+	case shown.File != nil:
+		attrs = append(attrs, "file", shown.File.Name, "url", shown.File.URL)
 	default:
-		attrs = append(attrs, "text", msg.Text)
+		attrs = append(attrs, "text", shown.Text)
 	}
 	s.logger.InfoContext(ctx, "sink message", attrs...)
 	s.mu.Lock()
