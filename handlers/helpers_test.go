@@ -95,6 +95,7 @@ type env struct {
 	dedupe   *redisstore.Dedupe
 	rdb      *redis.Client
 	prefix   string
+	metrics  *metrics.Metrics
 	plain    *simclient.Client
 	aes      *simclient.Client
 }
@@ -128,6 +129,7 @@ func newEnvWith(t *testing.T, o envOpts) *env {
 	rdb, prefix := redistest.New(t)
 	e := &env{staff: &fakeStaff{}, dialog: &fakeDialog{}, notifier: &fakeNotifier{sent: make(chan struct{}, 10)}, db: storetest.Open(t)}
 	e.dedupe, e.rdb, e.prefix = redisstore.NewDedupe(rdb, prefix, time.Minute), rdb, prefix
+	e.metrics = metrics.New()
 	v, err := wechat.NewVerifier(wechat.Config{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey, Mode: mode},
 		bot.SystemClock{}, wechat.WithReplays(redisstore.NewReplays(rdb, prefix)))
 	if err != nil {
@@ -148,7 +150,7 @@ func newEnvWith(t *testing.T, o envOpts) *env {
 	d := Deps{
 		WeComApp: app, WeComBot: wbot, DingTalk: dingtalk.NewVerifier(testDingSecret, 0, nil, dingOpts...),
 		Staff: e.staff, Poster: notify.NewPoster(e.db, nopScheduler{}),
-		Logger: slog.New(slog.DiscardHandler), Metrics: metrics.New(), AdminToken: testAdmin,
+		Logger: slog.New(slog.DiscardHandler), Metrics: e.metrics, AdminToken: testAdmin,
 		WeChat: v, Dialog: e.dialog, Dedupe: e.dedupe, Notifier: e.notifier,
 		Inbound: e.db, Cases: e.db, Outbox: e.db, ReplyBudget: budget,
 		Ready: map[string]Checker{"database": e.db.Ping, "redis": func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},

@@ -88,6 +88,10 @@ type Deps struct {
 	// ReplyBudget is how long a webhook waits for the dialog before
 	// answering "success" and sending the reply later (WeChat gives 5 s).
 	ReplyBudget time.Duration
+	// MetricsToken, when set, serves /metrics on this listener to scrapes
+	// that bring it (Authorization: Bearer …); without it /metrics is only
+	// on the metrics_addr listener (MetricsHandler).
+	MetricsToken string
 	// TrustedProxies are the addresses or CIDRs of the reverse proxies
 	// whose X-Forwarded-For gives the client address (the per-address
 	// password limit's key); none by default: the peer is the client.
@@ -97,7 +101,8 @@ type Deps struct {
 // Server holds the dependencies of every route.
 type Server struct {
 	Deps
-	log *slog.Logger
+	log      *slog.Logger
+	refusals *logLimiter
 }
 
 // New builds the gin engine with every route registered.
@@ -109,6 +114,7 @@ func New(d Deps) *gin.Engine {
 		d.Clock = bot.SystemClock{}
 	}
 	s := &Server{Deps: d, log: d.Logger.With("component", "http")}
+	s.refusals = newLogLimiter(d.Clock.Now, refusalBurst, refusalRate)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil { // config validation catches this first

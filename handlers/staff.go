@@ -35,14 +35,19 @@ func readBody(c *gin.Context) ([]byte, bool) {
 }
 
 // refuse fails closed: signature and replay failures 403, malformed or
-// undecryptable bodies 400; nothing is processed.
+// undecryptable bodies 400; nothing is processed. The WARN line is rate
+// limited (refusalBurst, refusalRate); the next one written says how many
+// were held back.
 func (s *Server) refuse(c *gin.Context, platform string, err error) {
 	status := http.StatusForbidden
 	if isMalformed(err) {
 		status = http.StatusBadRequest
 	}
-	s.log.Warn("request refused", "platform", platform, "request_id", c.GetString(requestIDKey),
-		"status", status, "reason", err.Error())
+	s.Metrics.Refused(platform, status)
+	if ok, held := s.refusals.allow(); ok {
+		s.log.Warn("request refused", "platform", platform, "request_id", c.GetString(requestIDKey),
+			"status", status, "reason", err.Error(), "suppressed", held)
+	}
 	c.String(status, http.StatusText(status))
 }
 

@@ -4,6 +4,8 @@
 package metrics
 
 import (
+	"strconv"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -17,6 +19,7 @@ type Metrics struct {
 	Cases       *prometheus.CounterVec   // source, major
 	Deliveries  *prometheus.CounterVec   // channel, result (ok, failed)
 	Duplicates  *prometheus.CounterVec   // platform
+	Refusals    *prometheus.CounterVec   // platform, code: every refused webhook, logged or not
 }
 
 // New registers every collector, plus the Go and process collectors.
@@ -37,8 +40,11 @@ func New() *Metrics {
 			Name: "tapline_outbox_deliveries_total", Help: "Outbox delivery attempts by channel and result."}, []string{"channel", "result"}),
 		Duplicates: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tapline_inbound_duplicates_total", Help: "Retried inbound deliveries recognised and not processed again."}, []string{"platform"}),
+		Refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tapline_webhook_refusals_total", Help: "Webhook requests refused (bad signature, replay, malformed) by platform and status code."},
+			[]string{"platform", "code"}),
 	}
-	r.MustRegister(m.Requests, m.Latency, m.DialogSteps, m.Cases, m.Deliveries, m.Duplicates,
+	r.MustRegister(m.Requests, m.Latency, m.DialogSteps, m.Cases, m.Deliveries, m.Duplicates, m.Refusals,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -81,4 +87,12 @@ func (m *Metrics) Duplicate(platform string) {
 		return
 	}
 	m.Duplicates.WithLabelValues(platform).Inc()
+}
+
+// Refused counts one refused webhook request.
+func (m *Metrics) Refused(platform string, status int) {
+	if m == nil {
+		return
+	}
+	m.Refusals.WithLabelValues(platform, strconv.Itoa(status)).Inc()
 }

@@ -26,6 +26,7 @@ import (
 	"tapline/bot/remind"
 	"tapline/bot/report"
 	"tapline/cmd/internal/config"
+	"tapline/handlers"
 	"tapline/models/store"
 )
 
@@ -129,18 +130,21 @@ func (a *App) openQueue(context.Context) error {
 
 // Run serves until ctx ends, then shuts down gracefully.
 func (a *App) Run(ctx context.Context, out io.Writer) error {
-	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
-	if err != nil && a.cfg.Role != config.RoleWorker {
-		return fmt.Errorf("http_addr: %w", err)
-	}
 	errc := make(chan error, 2)
+	metricsURL, stopMetrics, err := a.startMetrics(errc)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	if a.cfg.Role != config.RoleWorker {
+		ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("http_addr: %w", err)
+		}
 		srv := a.httpServer()
 		go func() { errc <- serve(srv, ln) }()
 		defer shutdown(srv)
-		a.printBanner(out, ln.Addr().String())
-	} else if ln != nil {
-		_ = ln.Close()
+		a.printBanner(out, ln.Addr().String(), metricsURL)
 	}
 	if a.cfg.Role != config.RoleWeb {
 		stopWorker, err := a.startWorker(ctx)
@@ -156,6 +160,27 @@ func (a *App) Run(ctx context.Context, out io.Writer) error {
 	case err := <-errc:
 		return err
 	}
+}
+
+// startMetrics serves /metrics on metrics_addr, a listener of its own
+// (loopback by default; every role has one), and returns its URL; "off"
+// serves none.
+func (a *App) startMetrics(errc chan<- error) (string, func(), error) {
+	if a.cfg.MetricsAddr == config.MetricsOff {
+		return "", func() {}, nil
+	}
+	ln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+	if err != nil {
+		return "", nil, fmt.Errorf("metrics_addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", handlers.MetricsHandler(a.metrics))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: a.cfg.ReadTimeout,
+		WriteTimeout: a.cfg.WriteTimeout, IdleTimeout: a.cfg.IdleTimeout}
+	go func() { errc <- serve(srv, ln) }()
+	u := "http://" + ln.Addr().String() + "/metrics"
+	a.log.Info("metrics listening", "url", u)
+	return u, func() { shutdown(srv) }, nil
 }
 
 // httpServer is the public listener's server: every phase of a

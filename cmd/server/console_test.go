@@ -22,7 +22,7 @@ import (
 // into the demo credentials file, and they sign in.
 func TestDemoConsolePasswords(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"HTTP_ADDR": "127.0.0.1:0", "TAPLINE_DATA_DIR": dir,
+	env := map[string]string{"HTTP_ADDR": "127.0.0.1:0", "TAPLINE_METRICS_ADDR": "127.0.0.1:0", "TAPLINE_DATA_DIR": dir,
 		"TAPLINE_POLICY_FILE": "../../configs/policy.yaml", "TAPLINE_DIALOG_FILE": "../../configs/dialog.yaml"}
 	base := startServer(t, env)
 	b, err := os.ReadFile(filepath.Join(dir, DemoFile))

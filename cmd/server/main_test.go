@@ -49,7 +49,7 @@ func (s *syncBuffer) String() string {
 func e2eEnv(t *testing.T) map[string]string {
 	t.Helper()
 	env := map[string]string{
-		"HTTP_ADDR": "127.0.0.1:0", "TAPLINE_DATA_DIR": t.TempDir(),
+		"HTTP_ADDR": "127.0.0.1:0", "TAPLINE_METRICS_ADDR": "127.0.0.1:0", "TAPLINE_DATA_DIR": t.TempDir(),
 		"TAPLINE_POLICY_FILE": "../../configs/policy.yaml", "TAPLINE_DIALOG_FILE": "../../configs/dialog.yaml",
 		"TAPLINE_WECHAT_TOKEN": e2eToken, "TAPLINE_WECHAT_APP_ID": e2eAppID,
 		"TAPLINE_WECHAT_ENCODING_AES_KEY": e2eAESKey, "TAPLINE_ADMIN_TOKEN": e2eAdmin,
@@ -81,8 +81,13 @@ var listening = regexp.MustCompile(`listening on (http://[0-9.:]+)`)
 // startServer runs the real main on :0 and returns its base URL.
 func startServer(t *testing.T, env map[string]string) string {
 	t.Helper()
+	return startServerOut(t, env, &syncBuffer{})
+}
+
+// startServerOut is startServer writing the server's output to out.
+func startServerOut(t *testing.T, env map[string]string, out *syncBuffer) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
 	t.Cleanup(func() {

@@ -73,7 +73,7 @@ func (a *App) wire(ctx context.Context) error {
 		Notifier: intake.NewResidentNotifier(poster, a.residentChannel()),
 		Inbound:  store.NewInboundBatcher(a.db), Cases: a.db, Outbox: a.db, FileLinks: a.fileLinks(), Reports: a.report,
 		Webhooks: a.db, Egress: a.egress, Idempotency: a.db, Queue: a.enq,
-		TrustedProxies: a.cfg.TrustedProxyList(),
+		TrustedProxies: a.cfg.TrustedProxyList(), MetricsToken: a.cfg.MetricsToken,
 		Ready: map[string]handlers.Checker{
 			"database": a.db.Ping,
 			"redis":    func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },

@@ -176,7 +176,7 @@ func measureBaseline(ctx context.Context, o loadOptions, b backend, creds wechat
 }
 
 func measureTapline(ctx context.Context, o loadOptions, b backend, creds wechatCreds, run string) (*phase, *filings, error) {
-	env := childEnviron("HTTP_ADDR=127.0.0.1:0", "TAPLINE_DATA_DIR="+b.dir,
+	env := childEnviron("HTTP_ADDR=127.0.0.1:0", "TAPLINE_METRICS_ADDR=127.0.0.1:0", "TAPLINE_DATA_DIR="+b.dir,
 		"TAPLINE_POLICY_FILE="+filepath.Join(o.configs, "policy.yaml"),
 		"TAPLINE_DIALOG_FILE="+filepath.Join(o.configs, "dialog.yaml"),
 		"TAPLINE_WECHAT_TOKEN="+creds.token, "TAPLINE_WECHAT_APP_ID="+creds.appID,

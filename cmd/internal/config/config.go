@@ -14,6 +14,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// MetricsOff as metrics_addr serves no metrics listener.
+const MetricsOff = "off"
+
 // Roles a process can take.
 const (
 	RoleAll    = "all"    // HTTP side and worker
@@ -27,19 +30,24 @@ type Config struct {
 	HTTPAddr string `yaml:"http_addr"`
 	// HTTP timeouts: a whole request (headers and body), a whole response
 	// (above WeChat's 5 s budget), and an idle keep-alive connection.
-	ReadTimeout   time.Duration `yaml:"http_read_timeout"`
-	WriteTimeout  time.Duration `yaml:"http_write_timeout"`
-	IdleTimeout   time.Duration `yaml:"http_idle_timeout"`
-	DataDir       string        `yaml:"data_dir"`
-	MySQLDSN      string        `yaml:"mysql_dsn"`
-	RedisAddr     string        `yaml:"redis_addr"`
-	RedisPassword string        `yaml:"redis_password"`
-	RedisDB       int           `yaml:"redis_db"`
-	AdminToken    string        `yaml:"admin_token"`
-	PolicyFile    string        `yaml:"policy_file"`
-	CalendarFile  string        `yaml:"calendar_file"` // default: calendar.txt beside PolicyFile
-	DialogFile    string        `yaml:"dialog_file"`
-	PublicURL     string        `yaml:"public_url"`
+	ReadTimeout  time.Duration `yaml:"http_read_timeout"`
+	WriteTimeout time.Duration `yaml:"http_write_timeout"`
+	IdleTimeout  time.Duration `yaml:"http_idle_timeout"`
+	// MetricsAddr is the listener of /metrics (MetricsOff: none);
+	// MetricsToken, when set, also serves it on http_addr to scrapes that
+	// bring it.
+	MetricsAddr   string `yaml:"metrics_addr"`
+	MetricsToken  string `yaml:"metrics_token"`
+	DataDir       string `yaml:"data_dir"`
+	MySQLDSN      string `yaml:"mysql_dsn"`
+	RedisAddr     string `yaml:"redis_addr"`
+	RedisPassword string `yaml:"redis_password"`
+	RedisDB       int    `yaml:"redis_db"`
+	AdminToken    string `yaml:"admin_token"`
+	PolicyFile    string `yaml:"policy_file"`
+	CalendarFile  string `yaml:"calendar_file"` // default: calendar.txt beside PolicyFile
+	DialogFile    string `yaml:"dialog_file"`
+	PublicURL     string `yaml:"public_url"`
 	// TrustedProxies lists the reverse proxies (CIDR or address,
 	// comma-separated) whose X-Forwarded-For names the client; empty: none.
 	TrustedProxies string   `yaml:"trusted_proxies"`
@@ -126,6 +134,7 @@ func Defaults() Config {
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  2 * time.Minute,
+		MetricsAddr:  "127.0.0.1:9464",
 		DataDir:      "data",
 		PolicyFile:   "configs/policy.yaml",
 		DialogFile:   "configs/dialog.yaml",

@@ -73,6 +73,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{map[string]string{"TAPLINE_TRUSTED_PROXIES": "10.0.0.1, proxy.example"}, "trusted_proxies"},
 		{map[string]string{"TAPLINE_DINGTALK_AES_KEY": good}, "dingtalk.token and dingtalk.aes_key"},
 		{map[string]string{"TAPLINE_HTTP_WRITE_TIMEOUT": "5s"}, "http_write_timeout"},
+		{map[string]string{"TAPLINE_METRICS_ADDR": "9464"}, "metrics_addr"},
+		{map[string]string{"TAPLINE_METRICS_TOKEN": "short"}, "metrics_token"},
 		{map[string]string{"TAPLINE_HTTP_READ_TIMEOUT": "-1s"}, "http_read_timeout"},
 		{map[string]string{"TAPLINE_HTTP_IDLE_TIMEOUT": "0s"}, "http_idle_timeout"},
 		{map[string]string{"TAPLINE_DINGTALK_AES_KEY": "short", "TAPLINE_DINGTALK_TOKEN": "t"}, "dingtalk.aes_key"},

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/base64"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"slices"
@@ -39,6 +40,10 @@ func (c *Config) validateCore() error {
 		return fmt.Errorf("http_write_timeout: must be above %v (WeChat waits 5 s for an answer)", minWriteTimeout)
 	case c.IdleTimeout <= 0:
 		return fmt.Errorf("http_idle_timeout: must be positive")
+	case c.MetricsAddr == "":
+		return fmt.Errorf("metrics_addr: required (%q serves no metrics listener)", MetricsOff)
+	case c.MetricsToken != "" && len(c.MetricsToken) < 16:
+		return fmt.Errorf("metrics_token: at least 16 characters")
 	case c.PolicyFile == "":
 		return fmt.Errorf("policy_file: required")
 	case (c.MySQLDSN == "") != (c.RedisAddr == ""):
@@ -57,6 +62,11 @@ func (c *Config) validateCore() error {
 	}
 	if !c.Embedded() && c.AdminToken == "" {
 		return fmt.Errorf("admin_token: required with real services")
+	}
+	if c.MetricsAddr != MetricsOff {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("metrics_addr: %q is not host:port or %q", c.MetricsAddr, MetricsOff)
+		}
 	}
 	for _, p := range c.TrustedProxyList() {
 		if !isNetOrAddr(p) {

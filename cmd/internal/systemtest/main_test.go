@@ -83,6 +83,8 @@ const (
 	corpID      = "wwsys0000000000001"
 	wecomToken  = "sys-wecom-token"
 	wxAppSecret = "sys-wechat-app-secret"
+	// metricsToken lets the tests scrape /metrics on each replica's HTTP_ADDR.
+	metricsToken = "sys-metrics-token-0123456789"
 )
 
 // serverEnv is the environment of a server on mysqlDSN and redisAddr with
@@ -102,6 +104,8 @@ func serverEnv(mysqlDSN, redisAddr string) map[string]string {
 		"TAPLINE_WECOM_ENCODING_AES_KEY":  aesKey,
 		"TAPLINE_OUTBOX_QUEUE":            "outbox-" + randomHex(4),
 		"TAPLINE_LOG_LEVEL":               "info",
+		"TAPLINE_METRICS_ADDR":            "off", // replicas share the host: scraped on HTTP_ADDR instead
+		"TAPLINE_METRICS_TOKEN":           metricsToken,
 	}
 }
 

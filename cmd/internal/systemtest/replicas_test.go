@@ -58,7 +58,9 @@ func (c *cluster) metric(t *testing.T, name string) int {
 	t.Helper()
 	total := 0
 	for _, s := range c.servers {
-		resp, err := http.Get(s.Base + "/metrics")
+		req, _ := http.NewRequest(http.MethodGet, s.Base+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+metricsToken)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
