@@ -30,6 +30,10 @@ func NewLoginCommand(next StaffHandler, links *Links, p *policy.Policy, baseURL 
 	return &LoginCommand{next: next, links: links, policy: p, baseURL: baseURL, log: log.With("component", "auth")}
 }
 
+// chatSingle is the chat type of a 1:1 chat on every staff platform
+// (bot.Update.ChatType).
+const chatSingle = "single"
+
 // Login texts.
 const (
 	txtLoginGroup   = "为保护登录链接，请在与机器人的单聊中发送“登录”。"
@@ -47,8 +51,10 @@ func (l *LoginCommand) Handle(ctx context.Context, u bot.Update) (bot.Reply, err
 	switch {
 	case st == nil:
 		return bot.Reply{Text: txtLoginUnknown}, nil
-	case u.ChatType == "group":
-		return bot.Reply{Text: txtLoginGroup}, nil // a link in a group could be used by anyone in it
+	case u.ChatType != chatSingle:
+		// A link in a group could be used by anyone in it; a chat whose
+		// type is missing or unknown is not known to be 1:1.
+		return bot.Reply{Text: txtLoginGroup}, nil
 	}
 	token, err := l.links.Issue(ctx, st.ID)
 	if err != nil {

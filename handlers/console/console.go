@@ -82,7 +82,7 @@ func parsePages(funcs template.FuncMap) map[string]*template.Template {
 func (c *Console) Register(r gin.IRouter) {
 	g := r.Group(Base, c.headers)
 	static, _ := fs.Sub(staticFS, "static")
-	g.StaticFS("/static", http.FS(static))
+	g.StaticFS("/static", http.FS(filesOnly{static}))
 	g.GET("/login", c.loginPage)
 	g.POST("/login", c.preCSRF, c.login)
 	g.GET("/link", c.linkPage)
@@ -100,6 +100,23 @@ func (c *Console) Register(r gin.IRouter) {
 	in.GET("/reports/charts/:name", c.chart)
 	in.GET("/reports/ledger", c.ledger)
 	in.GET("/callbacks", c.callbacks)
+}
+
+// filesOnly hides the directories of an fs.FS: a file server on it serves
+// the files and answers 404 for a directory instead of listing it.
+type filesOnly struct{ fs.FS }
+
+// Open opens name if it is a file.
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		_ = file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }
 
 // headers sets the security headers of every console response: no
