@@ -19,7 +19,8 @@ const minWriteTimeout = 5 * time.Second
 // Validate checks the configuration and returns an error naming the first
 // key that is wrong or contradicts another.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateCore, c.validateWeChat, c.validateWeCom, c.validateDingTalk, c.validateOutbox, c.validateWebhooks}
+	checks := []func() error{c.validateCore, c.validateHTTP, c.validateWeChat, c.validateWeCom, c.validateDingTalk,
+		c.validateOutbox, c.validateWebhooks}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return fmt.Errorf("config: %w", err)
@@ -32,18 +33,6 @@ func (c *Config) validateCore() error {
 	switch {
 	case !slices.Contains([]string{RoleAll, RoleWeb, RoleWorker}, c.Role):
 		return fmt.Errorf("role: %q is not one of all, web, worker", c.Role)
-	case c.HTTPAddr == "":
-		return fmt.Errorf("http_addr: required")
-	case c.ReadTimeout <= 0:
-		return fmt.Errorf("http_read_timeout: must be positive")
-	case c.WriteTimeout <= minWriteTimeout:
-		return fmt.Errorf("http_write_timeout: must be above %v (WeChat waits 5 s for an answer)", minWriteTimeout)
-	case c.IdleTimeout <= 0:
-		return fmt.Errorf("http_idle_timeout: must be positive")
-	case c.MetricsAddr == "":
-		return fmt.Errorf("metrics_addr: required (%q serves no metrics listener)", MetricsOff)
-	case c.MetricsToken != "" && len(c.MetricsToken) < 16:
-		return fmt.Errorf("metrics_token: at least 16 characters")
 	case c.PolicyFile == "":
 		return fmt.Errorf("policy_file: required")
 	case (c.MySQLDSN == "") != (c.RedisAddr == ""):
@@ -62,6 +51,26 @@ func (c *Config) validateCore() error {
 	}
 	if !c.Embedded() && c.AdminToken == "" {
 		return fmt.Errorf("admin_token: required with real services")
+	}
+	return nil
+}
+
+// validateHTTP checks the listeners, their timeouts, the metrics and the
+// trusted proxies.
+func (c *Config) validateHTTP() error {
+	switch {
+	case c.HTTPAddr == "":
+		return fmt.Errorf("http_addr: required")
+	case c.ReadTimeout <= 0:
+		return fmt.Errorf("http_read_timeout: must be positive")
+	case c.WriteTimeout <= minWriteTimeout:
+		return fmt.Errorf("http_write_timeout: must be above %v (WeChat waits 5 s for an answer)", minWriteTimeout)
+	case c.IdleTimeout <= 0:
+		return fmt.Errorf("http_idle_timeout: must be positive")
+	case c.MetricsAddr == "":
+		return fmt.Errorf("metrics_addr: required (%q serves no metrics listener)", MetricsOff)
+	case c.MetricsToken != "" && len(c.MetricsToken) < 16:
+		return fmt.Errorf("metrics_token: at least 16 characters")
 	}
 	if c.MetricsAddr != MetricsOff {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
