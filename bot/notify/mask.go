@@ -108,7 +108,7 @@ func MaskMessage(m bot.Message) bot.Message {
 }
 
 // MaskMessageSecrets returns a copy of m with the credentials in its
-// links hidden (the admin outbox view, which shows contacts in full).
+// links hidden.
 func MaskMessageSecrets(m bot.Message) bot.Message {
 	m.Text = MaskSecrets(m.Text)
 	if m.Card != nil {
