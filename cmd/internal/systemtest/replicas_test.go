@@ -136,8 +136,10 @@ func TestReplicas(t *testing.T) {
 					retries.Add(1)
 				}
 				got := deliver(ctx, t, a, b, simclient.Text(openID, int64(k+1), text), retry)
-				if len(got) > 1 {
-					t.Errorf("resident %d step %d answered twice: %q", i, k, got)
+				// A retry repeats the first reply (WeChat shows the answer
+				// to the attempt it still waits for); it never differs.
+				if len(got) > 1 && got[0] != got[1] {
+					t.Errorf("resident %d step %d answered differently: %q", i, k, got)
 				}
 			}
 		})
