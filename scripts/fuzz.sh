@@ -4,7 +4,10 @@
 # interesting input is capped at 3s: with large seeds (a whole policy.yaml)
 # the default 60s would eat the whole budget. A finding is written to
 # testdata/fuzz/<Target>/ of its package and fails the run; nothing is
-# written to the tree otherwise.
+# written to the tree otherwise. Among them, FuzzServerMode (bot/wechat)
+# and FuzzWeChatMode (cmd/internal/config) hold the WeChat mode selection
+# (plain / compatible / safe) to the configuration, FuzzCryptoDecrypt
+# (bot/dingtalk) DingTalk's callback decryption.
 #
 # Go 1.26's fuzz coordinator can end a clean run with a bare "context
 # deadline exceeded" when -fuzztime expires while a worker is busy
