@@ -18,6 +18,7 @@ type Texts struct {
 	statuses map[string]string
 	slots    map[State]string
 	tmpl     map[string]*template.Template
+	patterns []pattern // for Recognise
 }
 
 // Data is what a text template may use.
@@ -155,6 +156,7 @@ func ParseTexts(b []byte) (*Texts, error) {
 		slices.Sort(missing)
 		return nil, fmt.Errorf("texts missing: %s", strings.Join(missing, ", "))
 	}
+	t.compilePatterns()
 	return t, nil
 }
 
