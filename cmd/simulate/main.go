@@ -10,6 +10,8 @@
 // of whole intake dialogs against the real server, side by side with four
 // baselines (issue 7), and checks the filed cases in the database.
 // "receiver" is an integrator's event receiver that verifies signatures.
+// "corpus" replays the conversation corpus through the resident desk in
+// process and prints the dialog report (issue 12).
 package main
 
 import (
@@ -36,13 +38,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "load" {
 		return runLoad(ctx, args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "corpus" {
+		return runCorpus(ctx, args[1:], out)
+	}
 	if len(args) > 0 && args[0] == "baseline" && os.Getenv(childEnv) != "" {
 		return serveBaseline(ctx, args[1:], out)
 	}
 	if len(args) == 0 || (args[0] != "resident" && args[0] != "case" && args[0] != "major") {
 		return errors.New("usage: simulate resident|case|major [-url URL] [-credentials FILE] [-scenario ordinary|emergency] [-mode aes|plain]\n" +
 			"       simulate receiver -secret whsec_… [-addr 127.0.0.1:9090]\n" +
-			"       simulate load [-residents 32] [-duration 10s] [-mysql DSN -redis ADDR] [-backend real|embedded|both]")
+			"       simulate load [-residents 32] [-duration 10s] [-mysql DSN -redis ADDR] [-backend real|embedded|both]\n" +
+			"       simulate corpus [-dir bot/dialog/testdata/corpus] [-v] [-only ID] [-mysql DSN] [-redis ADDR] [-strict]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	o := options{}
