@@ -157,12 +157,12 @@ type StepExpect struct {
 	// NewCase: the message starts a new complaint (then Files is the case
 	// it must file, answered from the conversation's Answers). Otherwise it
 	// must stay in the conversation about the open case.
-	NewCase bool    `yaml:"new_case,omitempty"`
-	Files   *Expect `yaml:"files,omitempty"`
-	Status  string  `yaml:"status,omitempty"` // the case's status afterwards
-	Event   string  `yaml:"event,omitempty"`  // an event of this type is added to the case
-	Reply  []string `yaml:"reply,omitempty"`  // text keys the reply must hold
-	Rating int      `yaml:"rating,omitempty"` // the case's rating afterwards
+	NewCase bool     `yaml:"new_case,omitempty"`
+	Files   *Expect  `yaml:"files,omitempty"`
+	Status  string   `yaml:"status,omitempty"` // the case's status afterwards
+	Event   string   `yaml:"event,omitempty"`  // an event of this type is added to the case
+	Reply   []string `yaml:"reply,omitempty"`  // text keys the reply must hold
+	Rating  int      `yaml:"rating,omitempty"` // the case's rating afterwards
 }
 
 // Load reads every *.yaml file under dir, in name order. Conversation IDs
