@@ -27,7 +27,3 @@ const (
 // ChannelWeComApp is the outbox channel of a WeCom self-built app message to
 // one person; Target = the person's WeCom user ID.
 const ChannelWeComApp = "wecom_app"
-
-// OpenStatuses are the statuses in which a case still needs work.
-var OpenStatuses = []string{StatusReceived, StatusAssigned, StatusAccepted, StatusMeasuresProposed,
-	StatusNegotiating, StatusAgreed, StatusResolved, StatusConfirmed}

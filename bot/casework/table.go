@@ -91,15 +91,6 @@ var table = map[string]Rule{
 var noteFrom = []string{models.StatusAccepted, models.StatusMeasuresProposed,
 	models.StatusNegotiating, models.StatusAgreed, models.StatusResolved}
 
-// statusNames are the statuses as staff and residents read them.
-var statusNames = map[string]string{
-	models.StatusReceived: "已登记", models.StatusAssigned: "待接单", models.StatusAccepted: "处理中",
-	models.StatusMeasuresProposed: "措施待审批", models.StatusNegotiating: "待居民确认",
-	models.StatusAgreed: "措施执行中", models.StatusResolved: "已完成待确认",
-	models.StatusConfirmed: "已确认效果", models.StatusClosed: "已结案待回访",
-	models.StatusArchived: "已归档",
-}
-
 // actionNames are the actions as commands.
 var actionNames = map[string]string{
 	ActAccept: "接单", ActNote: "进展", ActAsk: "问", ActTransfer: "转派", ActPropose: "措施",
@@ -113,13 +104,9 @@ var transitionOrder = []string{ActAccept, ActNote, ActAsk, ActTransfer, ActPropo
 	ActApprove, ActReject, ActResidentAccept, ActResidentReject, ActDone, ActConfirm, ActClose,
 	ActMajor, ActAck, ActReport, ActCallback}
 
-// StatusName returns the Chinese name of a status.
-func StatusName(status string) string {
-	if n, ok := statusNames[status]; ok {
-		return n
-	}
-	return status
-}
+// StatusName returns the Chinese name staff read for a status (the one
+// table, models.Statuses).
+func StatusName(status string) string { return models.StaffStatusName(status) }
 
 // Actor is who acts: a roster entry, or the resident.
 type Actor struct {

@@ -162,7 +162,7 @@ func (e *Engine) showCase(ctx context.Context, id, number string) result {
 }
 
 func (e *Engine) line(c *models.Case) CaseLine {
-	return CaseLine{Number: c.Number, Category: e.categoryName(c.Category), Status: e.texts.Status(c.Status),
+	return CaseLine{Number: c.Number, Category: e.categoryName(c.Category), Status: models.ResidentStatusName(c.Status),
 		Date: c.CreatedAt.In(e.loc).Format("2006-01-02")}
 }
 

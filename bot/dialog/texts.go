@@ -15,7 +15,6 @@ import (
 // configs/dialog.yaml (STYLE example 8).
 type Texts struct {
 	hotline  string
-	statuses map[string]string
 	slots    map[State]string
 	tmpl     map[string]*template.Template
 	patterns []pattern // for Recognise
@@ -99,7 +98,6 @@ func reaskKey(s State) string { return "reask_" + string(s) }
 
 type textsFile struct {
 	Hotline  string            `yaml:"hotline"`
-	Statuses map[string]string `yaml:"statuses"`
 	Slots    map[string]string `yaml:"slots"`
 	Texts    map[string]string `yaml:"texts"`
 }
@@ -129,7 +127,7 @@ func ParseTexts(b []byte) (*Texts, error) {
 	if f.Hotline == "" {
 		return nil, fmt.Errorf("hotline is empty")
 	}
-	t := &Texts{hotline: f.Hotline, statuses: f.Statuses, slots: map[State]string{}, tmpl: map[string]*template.Template{}}
+	t := &Texts{hotline: f.Hotline, slots: map[State]string{}, tmpl: map[string]*template.Template{}}
 	for _, s := range Slots {
 		if f.Slots[string(s)] == "" {
 			return nil, fmt.Errorf("slots.%s is missing", s)
@@ -181,15 +179,6 @@ func (t *Texts) Render(key string, d Data) (string, error) {
 
 // Has reports whether a text exists under key.
 func (t *Texts) Has(key string) bool { return t.tmpl[key] != nil }
-
-// Status returns the Chinese name of a case status, or the fallback
-// "statuses.default".
-func (t *Texts) Status(s string) string {
-	if v := t.statuses[s]; v != "" {
-		return v
-	}
-	return t.statuses["default"]
-}
 
 // SlotName returns the display name of a slot ("地址").
 func (t *Texts) SlotName(s State) string { return t.slots[s] }

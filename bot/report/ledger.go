@@ -140,7 +140,7 @@ func (s *Service) ledgerRow(n int, lc *models.LedgerCase, opt LedgerOptions) []a
 	}
 	row := []any{n, c.Number, formatTime(c.CreatedAt), name(sourceNames, c.Source), s.categoryName(c.Category),
 		s.deptName(c.Department), yesNo(c.Major), majorWhy(c), person, phone, addr, summary(c.Details),
-		name(statusNames, c.Status), s.staffName(lc.Work.Assignee)}
+		models.StaffStatusName(c.Status), s.staffName(lc.Work.Assignee)}
 	row = append(row, s.measureCells(lc)...)
 	row = append(row, acceptance(lc), lc.Work.Round, timeOrDash(lc.ResolvedAt))
 	for _, st := range ledgerStages {

@@ -118,14 +118,6 @@ var sourceNames = map[string]string{
 	models.SourceLetter: "来信", models.SourceGov: "政府转办", models.SourceMedia: "媒体",
 }
 
-// statusNames are the case statuses as the ledger reads them.
-var statusNames = map[string]string{
-	models.StatusReceived: "已登记", models.StatusAssigned: "待接单", models.StatusAccepted: "处理中",
-	models.StatusMeasuresProposed: "措施待审批", models.StatusNegotiating: "待居民确认",
-	models.StatusAgreed: "措施执行中", models.StatusResolved: "已完成待确认",
-	models.StatusConfirmed: "已确认效果", models.StatusClosed: "已结案待回访", models.StatusArchived: "已归档",
-}
-
 // outcomeNames are the call-back outcomes (policy 3.1).
 var outcomeNames = map[string]string{models.OutcomeSatisfied: "满意", models.OutcomeBasic: "基本满意",
 	models.OutcomeUnsatisfied: "不满意", models.OutcomeUnreachable: "联系不上"}

@@ -48,7 +48,7 @@ func (s *Service) writeSummary(b *book, month Month, t *models.ReportTotals, now
 		{"按投诉类别", t.ByCategory, s.categoryName}, {"按责任部门", t.ByDepartment, s.deptName},
 		{"按来源渠道", t.BySource, func(k string) string { return name(sourceNames, k) }},
 		{"重大投诉按依据（policy 4.1.3）", t.ByCriterion, stageCriterion},
-		{"按当前状态", t.ByStatus, func(k string) string { return name(statusNames, k) }},
+		{"按当前状态", t.ByStatus, models.StaffStatusName},
 	}
 	for _, g := range groups {
 		if err := s.countTable(sh, g.title, g.rows, g.name, t.Cases); err != nil {
@@ -144,5 +144,5 @@ func (s *Service) majorRow(n int, lc *models.LedgerCase) []any {
 	outcome, _ := callBackCells(lc)
 	return []any{n, c.Number, formatTime(c.CreatedAt), s.categoryName(c.Category), s.deptName(c.Department),
 		majorWhy(c), name(timingNames, lc.Stages[models.StageMajorAck]), authority, m[0], m[2], m[3],
-		name(statusNames, c.Status), timeOrDash(lc.ResolvedAt), outcome, lc.Warnings, s.people(lc.Responsible)}
+		models.StaffStatusName(c.Status), timeOrDash(lc.ResolvedAt), outcome, lc.Warnings, s.people(lc.Responsible)}
 }
