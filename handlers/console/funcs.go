@@ -11,6 +11,7 @@ import (
 	"tapline/bot/auth"
 	"tapline/bot/casework"
 	"tapline/bot/intake"
+	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -30,6 +31,7 @@ func (c *Console) funcs() template.FuncMap {
 		"role":     auth.RoleName,
 		"action":   actionLabel,
 		"staff":    c.staffName,
+		"actor":    c.actorName,
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -57,22 +59,42 @@ func (c *Console) funcs() template.FuncMap {
 	}
 }
 
-// actionLabel names a timeline event or an action.
+// eventLabels name the timeline events that are no lifecycle action.
+var eventLabels = map[string]string{
+	"created": "登记", "supplemented": "补充", casework.EventPhoto: "照片",
+	casework.EventResidentAnswer: "居民回复", "reopen": "回访不满意，重新处理", "major": "重大投诉",
+	"deadline_" + remind.KindRemind: "到期提醒", "deadline_" + remind.KindWarn: "超时警告",
+	"deadline_" + remind.KindEscalate: "超时上报",
+}
+
+// actionLabel names a timeline event or an action; never the raw type.
 func actionLabel(typ string) string {
-	switch typ {
-	case "created":
-		return "登记"
-	case "supplemented":
-		return "补充"
-	case casework.EventPhoto:
-		return "照片"
-	case casework.EventResidentAnswer:
-		return "居民回复"
+	if l := eventLabels[typ]; l != "" {
+		return l
 	}
 	if w := auth.ActionWord(typ); w != "" {
 		return w
 	}
-	return typ
+	return "记录"
+}
+
+// actorName names who wrote an event: 居民 for the resident (never the
+// WeChat OpenID), 系统 for timers and clustering, a roster member by name
+// and role.
+func (c *Console) actorName(ev *models.CaseEvent) string {
+	switch ev.Role {
+	case "resident":
+		return "居民"
+	case "system":
+		return "系统"
+	}
+	if st := c.desk.Policy.Staff(ev.Actor); st != nil {
+		return st.Name + "（" + auth.RoleName(st.Role) + "）"
+	}
+	if n := auth.RoleName(ev.Role); n != ev.Role {
+		return n
+	}
+	return "工作人员"
 }
 
 // needsText lists the actions whose form needs a text.
