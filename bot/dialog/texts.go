@@ -97,9 +97,9 @@ func askKey(s State) string   { return "ask_" + string(s) }
 func reaskKey(s State) string { return "reask_" + string(s) }
 
 type textsFile struct {
-	Hotline  string            `yaml:"hotline"`
-	Slots    map[string]string `yaml:"slots"`
-	Texts    map[string]string `yaml:"texts"`
+	Hotline string            `yaml:"hotline"`
+	Slots   map[string]string `yaml:"slots"`
+	Texts   map[string]string `yaml:"texts"`
 }
 
 // LoadTexts reads and checks configs/dialog.yaml: every required key must
