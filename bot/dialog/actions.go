@@ -19,11 +19,13 @@ type result struct {
 func (e *Engine) act(ctx context.Context, id string, out *Outcome) result {
 	switch out.Action {
 	case ActFile:
-		return e.file(ctx, out.Session.Draft)
+		return e.file(ctx, out.Session.Draft, out.Next)
 	case ActFileEmergency:
 		return e.fileEmergency(ctx, out.Session.Draft)
 	case ActSupplement:
 		return e.supplement(ctx, out.Session.Draft)
+	case ActUpdate:
+		return e.update(ctx, out.Session.Draft)
 	case ActQuery:
 		return e.query(ctx, id)
 	case ActShowCase:
@@ -35,13 +37,18 @@ func (e *Engine) act(ctx context.Context, id string, out *Outcome) result {
 // file files a confirmed draft (PRODUCT A3: the number at once). On failure
 // the session stays at the read-back, so that "确认" files it again under
 // the same key.
-func (e *Engine) file(ctx context.Context, d Draft) result {
+func (e *Engine) file(ctx context.Context, d Draft, next *Session) result {
 	num, err := e.filer.File(ctx, &d)
 	if err != nil {
 		e.log.Warn("filing failed; draft kept", "code", models.ErrorCode(err), "err", err)
 		return result{key: keyFileFailed}
 	}
 	e.finish(ctx, d)
+	if next != nil { // the next complaint of the same message (Draft.Pending)
+		if err := e.store.Save(ctx, next, 2*e.ttl); err != nil {
+			e.log.Warn("starting the next complaint failed", "code", models.ErrorCode(err), "err", err)
+		}
+	}
 	return result{key: keyFiled, number: num}
 }
 
@@ -82,6 +89,17 @@ func (e *Engine) supplement(ctx context.Context, d Draft) result {
 	}
 	e.finish(ctx, d)
 	return result{key: keySupplemented, number: d.Number}
+}
+
+// update adds what an emergency's resident has said since the filing to
+// the case (the crew's card is sent again with it); the session goes on.
+// A failure is only logged: the next answer, or the completion, sends it.
+func (e *Engine) update(ctx context.Context, d Draft) result {
+	if err := e.filer.Supplement(ctx, &d); err != nil {
+		e.log.Warn("emergency update failed", "code", models.ErrorCode(err), "err", err)
+		return result{}
+	}
+	return result{key: keyUpdatedUrgent, number: d.Number}
 }
 
 // setNumber stores a case number in the session of the draft with key,
@@ -175,9 +193,19 @@ func (e *Engine) categoryName(key string) string {
 
 // render joins the step's texts into the one reply.
 func (e *Engine) render(out Outcome, res result) string {
-	data := e.data(out.Session, res)
+	parts := e.renderMsgs(out.Msgs, e.data(out.Session, res), res)
+	if res.key == keyFiled && out.Next != nil { // the next complaint of the same message, asked at once
+		data := e.data(out.Next, result{})
+		data.Pending = out.Next.Draft.Details
+		parts = append(parts, e.renderMsgs(out.NextMsgs, data, result{})...)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// renderMsgs renders texts with data; keyResult stands for res.key.
+func (e *Engine) renderMsgs(msgs []Msg, data Data, res result) []string {
 	var parts []string
-	for _, m := range out.Msgs {
+	for _, m := range msgs {
 		key := m.Key
 		if key == keyResult {
 			key = res.key
@@ -195,7 +223,7 @@ func (e *Engine) render(out Outcome, res result) string {
 			parts = append(parts, text)
 		}
 	}
-	return strings.Join(parts, "\n\n")
+	return parts
 }
 
 // data builds the template data of a reply.

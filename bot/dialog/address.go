@@ -20,7 +20,7 @@ var (
 		"对面", "本", "该", "哪", "马", "一条", "公", "水", "地", "片", "城", "超", "农", "街", "社", "小"}
 	// addrLeads are words residents put before an address.
 	addrLeads = []string{"我们家", "我家住在", "我家在", "我家住", "我家", "俺家", "家住在", "家住", "住在", "我住在",
-		"我住", "住址是", "住址", "地址是", "地址", "位于", "在", "住", "是", "就", ":", "家"}
+		"我住", "住址是", "住址", "地址是", "地址", "位于", "你们", "咱们", "在", "住", "是", "就", ":", "家"}
 	cnDigits = "0123456789一二三四五六七八九十百零两"
 )
 
@@ -51,7 +51,7 @@ func hasRunesAt(r []rune, i int, m string) bool {
 }
 
 func isAddrRune(c rune) bool {
-	return unicode.Is(unicode.Han, c) || unicode.IsDigit(c) || (c < 128 && unicode.IsLetter(c)) || c == '-' || c == '#'
+	return unicode.Is(unicode.Han, c) || unicode.IsDigit(c) || (c < 128 && unicode.IsLetter(c)) || strings.ContainsRune("-#'’", c)
 }
 
 // findAddress returns the rune span of the first plausible address in
@@ -109,6 +109,11 @@ func stripLead(r []rune) int {
 func walkForward(r []rune, i int) (end, units int) {
 	end = i
 	for k := i; k < len(r) && k-i < 40 && isAddrRune(r[k]); {
+		if sfx := suffixAt(r, k); sfx > 0 && k == end {
+			k += sfx
+			end = k
+			continue
+		}
 		if m, place := markerAt(r, k); m != "" {
 			k += len([]rune(m))
 			end = k
@@ -154,48 +159,6 @@ func hasDigit(s string) bool {
 // hasAnyMarker reports whether s holds any address marker at all.
 func hasAnyMarker(s string) bool {
 	for _, m := range append(placeMarkers, unitMarkers...) {
-		if strings.Contains(s, m) {
-			return true
-		}
-	}
-	return false
-}
-
-// parseAddress validates an answer to the address question: lead words
-// are dropped; the answer must hold a number and an address marker (or be
-// at least six long with a number in it), or name an estate or village
-// ("阳光花园"); a bare road ("人民路") is not enough. When the answer has
-// several clauses, the clauses with markers are kept.
-func parseAddress(s string) (string, bool) {
-	parts := clauses(normalize(s))
-	var keep []string
-	for _, p := range parts {
-		if hasAnyMarker(p) || (len(parts) == 1) {
-			keep = append(keep, p)
-		}
-	}
-	r := []rune(strings.Join(keep, ""))
-	for k := stripLead(r); k > 0; k = stripLead(r) {
-		r = r[k:]
-	}
-	a := string(r)
-	n := meaningful(a)
-	if isNegative(a) || strings.ContainsAny(a, "?？吗") {
-		return "", false
-	}
-	if (hasDigit(a) && n >= 3 && (hasAnyMarker(a) || n >= 6)) || (n >= 4 && hasEstate(a)) || isIntersection(a) {
-		return truncate(a, MaxAddress), true
-	}
-	return "", false
-}
-
-// estateMarkers name a place a crew can find without a number.
-var estateMarkers = []string{"小区", "花园", "新村", "家园", "公寓", "大厦", "山庄", "苑", "园", "村", "社区", "广场"}
-
-// hasEstate reports whether s names an estate or a village ("阳光花园"),
-// not just a road ("人民路").
-func hasEstate(s string) bool {
-	for _, m := range estateMarkers {
 		if strings.Contains(s, m) {
 			return true
 		}

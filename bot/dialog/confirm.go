@@ -30,7 +30,7 @@ func (st *stepper) offer(t, c string) {
 // confirm handles the answer to the read-back.
 func (st *stepper) confirm(c string) {
 	switch {
-	case confirmWords[c]:
+	case confirmWords[c] || onlyConfirms(c):
 		delete(st.s.Fails, StateConfirm)
 		st.submit()
 	case changeWords[c]:
@@ -67,28 +67,23 @@ func (st *stepper) askFix(slot State) {
 	st.sayAbout(keyFix, slot)
 }
 
-// correct handles "地址写错了" (ask again) and "电话改成139…" (set it):
-// afterwards the dialog goes on where it was, or back to the read-back.
-func (st *stepper) correct(slot State, v string) {
-	if v == "" {
-		st.s.State = slot
-		st.askFix(slot)
-		return
+// confirmTokens are what a resident types to say "that is right, file it"
+// ("对的确认", "没问题提交吧", "确认无误").
+var confirmTokens = []string{"确认无误", "确认提交", "没有问题", "没问题", "提交吧", "确认", "提交", "对的", "是的", "没错",
+	"好的", "可以", "正确", "无误", "对", "是", "好", "行", "嗯", "吧", "了", "的", "啊", "呀", "ok"}
+
+// onlyConfirms reports whether compact text c is made of confirm tokens
+// alone.
+func onlyConfirms(c string) bool {
+	if c == "" {
+		return false
 	}
-	val, ok := st.answer(slot, v, mine(st.env.Policy, v))
-	if !ok {
-		st.s.State = slot
-		st.sayAbout(reaskKey(slot), slot)
-		return
+	for c != "" {
+		w := prefixAny(c, confirmTokens)
+		if w == "" {
+			return false
+		}
+		c = c[len(w):]
 	}
-	st.s.Draft.set(slot, val)
-	delete(st.s.Fails, slot)
-	if st.s.State != slot { // "电话是…" while the phone is asked is just the answer
-		st.sayAbout(keyUpdated, slot)
-	}
-	if st.s.State == StateOffer {
-		st.prompt()
-		return
-	}
-	st.advance()
+	return true
 }

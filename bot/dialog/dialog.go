@@ -34,9 +34,12 @@ const (
 	StateExpectation State = "expectation" // policy 4.2.4
 	StateConfirm     State = "confirm"     // read-back, waiting for 确认
 	StateWhich       State = "which"       // asking which item to change
+	// StateFollowup asks the one question a vague complaint of its category
+	// needs (followups in configs/dialog.yaml); its text is followup_<category>.
+	StateFollowup State = "followup"
 )
 
-// States lists every state, for the texts check.
+// States lists every state with an ask_ and a reask_ text, for the texts check.
 var States = []State{StateDescribe, StateCategory, StateOffer, StateName, StateAddress,
 	StatePhone, StateDetails, StateExpectation, StateConfirm, StateWhich}
 
@@ -55,6 +58,14 @@ const (
 // NoExpectation is stored when the resident has no particular expectation.
 const NoExpectation = "无"
 
+// NoName is stored when the resident will not give a name even after being
+// told why it is asked (policy 4.1.4 wants one; the complaint goes on).
+const NoName = "未提供"
+
+// uncheckedPlace marks an address taken after two re-asks: what the
+// resident could give, for the crew to confirm by phone.
+const uncheckedPlace = "（位置待核实）"
+
 // Draft is a complaint being collected.
 type Draft struct {
 	Key         string // idempotency key for filing; set when a draft starts (resident ID + ":" + random hex); a new draft gets a new key
@@ -68,7 +79,13 @@ type Draft struct {
 	Attachments []models.Attachment
 	Emergency   string // emergency key when PRODUCT A4 fired
 	Major       string // policy 4.1.3 criterion when one fired (e.g. "safety", "media")
+	MajorWords  string // the resident's words that made it major
+	CategoryWhy string // what decided the category: the words that fired, or the menu
 	Number      string // case number once filed (emergency filing happens before all slots are known)
+	FollowedUp  bool   // the category's follow-up question was asked
+	// Pending are further complaints of the same message (several in one),
+	// filed one after the other with the same contact details.
+	Pending []string `json:",omitempty"`
 }
 
 // Contact is what a returning resident used last time.
@@ -120,6 +137,7 @@ type Store interface {
 func (s *Session) clone() *Session {
 	c := *s
 	c.Draft.Attachments = append([]models.Attachment(nil), s.Draft.Attachments...)
+	c.Draft.Pending = append([]string(nil), s.Draft.Pending...)
 	c.Fails = make(map[State]int, len(s.Fails))
 	for k, v := range s.Fails {
 		c.Fails[k] = v
@@ -168,9 +186,17 @@ func (d *Draft) set(slot State, v string) {
 	}
 }
 
-// missing returns the first slot without a value, or "" when complete.
+// emergencySlots are asked in this order once an emergency is filed: where
+// and how to reach the resident first, so the crew can act (PRODUCT A4).
+var emergencySlots = []State{StateAddress, StatePhone, StateName, StateDetails, StateExpectation, StateCategory}
+
+// missing returns the next slot without a value, or "" when complete.
 func (d *Draft) missing() State {
-	for _, s := range Slots {
+	order := Slots
+	if d.Emergency != "" {
+		order = emergencySlots
+	}
+	for _, s := range order {
 		if d.value(s) == "" {
 			return s
 		}

@@ -116,7 +116,9 @@ func (e *Engine) step(ctx context.Context, u bot.Update) (Outcome, error) {
 	}
 }
 
-func (e *Engine) env() Env { return Env{Policy: e.policy, TTL: e.ttl, Pause: e.pause} }
+func (e *Engine) env() Env {
+	return Env{Policy: e.policy, Followups: e.texts.Followups(), TTL: e.ttl, Pause: e.pause}
+}
 
 // persist applies the step's store operation.
 func (e *Engine) persist(ctx context.Context, id string, existed bool, out Outcome) error {

@@ -42,11 +42,11 @@ func TestSlotBySlot(t *testing.T) {
 	if h.session("o1") != nil {
 		t.Fatal("a greeting opened a draft")
 	}
-	h.expect("o1", "水龙头出来的水有股漂白粉味", "怎么称呼您")
+	h.expect("o1", "水龙头出来的水有股漂白粉味，昨天开始的", "怎么称呼您")
 	h.expect("o1", "王五", "详细地址")
 	h.expect("o1", "我家住在 幸福路12号3栋2单元301", "电话")
 	h.expect("o1", "0571-8888 6666", "怎么处理")
-	h.expect("o1", "希望尽快派人来看看", "地址：幸福路12号3栋2单元301", "电话：0571-88886666", "问题：水龙头出来的水有股漂白粉味")
+	h.expect("o1", "希望尽快派人来看看", "地址：幸福路12号3栋2单元301", "电话：0571-88886666", "问题：水龙头出来的水有股漂白粉味，昨天开始的")
 	h.expect("o1", "好的！", "编号 TS20261127-0042")
 }
 
@@ -71,7 +71,7 @@ func TestCategoryMenu(t *testing.T) {
 
 func TestInvalidPhoneThenHuman(t *testing.T) {
 	h := newHarness(t)
-	h.say("o1", "我叫张三，住幸福路12号，水压太小了")
+	h.say("o1", "我叫张三，住幸福路12号，水压太小了，三楼，这周开始的")
 	h.expect("o1", "1381234567", "这个号码好像不对")
 	h.expect("o1", "abc", "这个号码好像不对")
 	got := h.expect("o1", "12345", "这个号码好像不对", "人工")
@@ -128,7 +128,7 @@ func TestReturningResident(t *testing.T) {
 	if err := h.res.SaveResident(ctx, &models.Resident{OpenID: "o1", Name: "张三", Phone: "13812345678", Address: "幸福路12号"}); err != nil {
 		t.Fatal(err)
 	}
-	h.expect("o1", "水压太小，洗澡都洗不了", "上次您留的联系方式是：张三 13812345678 幸福路12号", "回复“是”")
+	h.expect("o1", "水压太小，洗澡都洗不了，我家五楼，这两天开始的", "上次您留的联系方式是：张三 13812345678 幸福路12号", "回复“是”")
 	h.expect("o1", "是的", "怎么处理")
 	h.expect("o1", "没有", "姓名：张三", "电话：13812345678")
 
@@ -137,7 +137,7 @@ func TestReturningResident(t *testing.T) {
 	if err := h.res.SaveResident(ctx, &models.Resident{OpenID: "o2", Name: "李四", Phone: "13700001111"}); err != nil {
 		t.Fatal(err)
 	}
-	h.expect("o2", "水费多收了两百", "上次您留的联系方式是：李四 13700001111")
+	h.expect("o2", "水费多收了两百，平时才五十", "上次您留的联系方式是：李四 13700001111")
 	h.expect("o2", "13912345678", "怎么称呼")
 	if d := h.draft("o2"); d.Phone != "13912345678" || d.Name != "" {
 		t.Fatalf("offer answered with a new number: %+v", d)
@@ -216,7 +216,7 @@ func TestPhotoVoiceLocation(t *testing.T) {
 
 func TestEmergencyThenSupplement(t *testing.T) {
 	h := newHarness(t)
-	got := h.expect("o1", "马路上水管爆了，到处都是水！", "远离冒水和塌陷区域", "已按紧急情况登记，编号 TS20261127-0042", "怎么称呼")
+	got := h.expect("o1", "马路上水管爆了，到处都是水！", "远离冒水和塌陷区域", "已按紧急情况登记，编号 TS20261127-0042", "详细地址")
 	if strings.Index(got, "远离") > strings.Index(got, "编号") {
 		t.Fatalf("guidance must come first: %s", got)
 	}
@@ -227,8 +227,15 @@ func TestEmergencyThenSupplement(t *testing.T) {
 	if f := h.filer.filed["TS20261127-0042"]; f.Emergency != "burst_main" || f.Name != "" {
 		t.Fatalf("emergency filing %+v", f)
 	}
-	h.expect("o1", "张三 13812345678", "地址")
-	h.expect("o1", "解放路与人民路交叉口往东50米", "怎么处理")
+	// Where and how to reach the resident come first, and each goes on the case at once.
+	h.expect("o1", "解放路与人民路交叉口往东50米", "已补充到您的紧急投诉（编号 TS20261127-0042）", "电话")
+	if s := h.filer.supplemented["TS20261127-0042"]; s.Address != "解放路与人民路交叉口往东50米" || s.Phone != "" {
+		t.Fatalf("the crew's card lacks the address: %+v", s)
+	}
+	h.expect("o1", "张三 13812345678", "已补充到您的紧急投诉", "怎么处理")
+	if s := h.filer.supplemented["TS20261127-0042"]; s.Phone != "13812345678" || s.Name != "张三" {
+		t.Fatalf("the crew's card lacks the phone: %+v", s)
+	}
 	h.expect("o1", "赶紧派人来修", "信息已补充到您的投诉（编号 TS20261127-0042）")
 	s := h.filer.supplemented["TS20261127-0042"]
 	if s.Name != "张三" || s.Phone != "13812345678" || s.Address == "" || s.Expectation != "赶紧派人来修" || h.filer.count() != 1 {
@@ -242,8 +249,21 @@ func TestEmergencyThenSupplement(t *testing.T) {
 func TestEmergencyMidDraft(t *testing.T) {
 	h := newHarness(t)
 	h.say("o1", "我叫李四，水费好像多收了")
-	h.expect("o1", "家里已经停水一整天了", "停水通知", "编号 TS20261127-0042", "地址")
-	if d := h.draft("o1"); d.Category != "water_pressure" || d.Major != "safety" {
+	h.expect("o1", "楼上水管爆了，水从天花板往下灌", "关闭总阀", "编号 TS20261127-0042", "地址")
+	if d := h.draft("o1"); d.Category != "pipe_leak" || d.Major != "safety" || !strings.Contains(d.Details, "水管爆了") {
+		t.Fatalf("%+v", d)
+	}
+}
+
+// TestOutageIsNoEmergency: one household without water is an ordinary
+// complaint for the water-supply section (policy 3.6), not a 4.1.3 case.
+func TestOutageIsNoEmergency(t *testing.T) {
+	h := newHarness(t)
+	got := h.say("o1", "家里停水了，小区也没贴停水通知")
+	if strings.Contains(got, "紧急") || h.filer.count() != 0 {
+		t.Fatalf("an outage answered as an emergency: %s", got)
+	}
+	if d := h.draft("o1"); d.Category != "water_pressure" || d.Major != "" || d.Emergency != "" {
 		t.Fatalf("%+v", d)
 	}
 }
@@ -269,13 +289,13 @@ func TestFilerUnavailableThenConfirmAgain(t *testing.T) {
 func TestEmergencyFilingFails(t *testing.T) {
 	h := newHarness(t)
 	h.filer.setErr(models.Errorf(models.EUNAVAILABLE, "down"))
-	h.expect("o1", "小区好多户都停水了", "停水通知", "请立即拨打热线 0571-00000000", "怎么称呼")
+	h.expect("o1", "小区门口水管爆了，水喷得老高", "远离冒水", "请立即拨打热线 0571-00000000", "详细地址")
 	h.filer.setErr(nil)
-	h.say("o1", "张三")
-	h.say("o1", "阳光小区5栋")
+	h.say("o1", "阳光小区5栋门口")
 	h.say("o1", "13812345678")
-	h.expect("o1", "尽快恢复供水", "信息已补充到您的投诉（编号 TS20261127-0042）")
-	if d := h.filer.supplemented["TS20261127-0042"]; d.Name != "张三" || d.Emergency != "no_water" {
+	h.say("o1", "张三")
+	h.expect("o1", "尽快修好", "信息已补充到您的投诉（编号 TS20261127-0042）")
+	if d := h.filer.supplemented["TS20261127-0042"]; d.Name != "张三" || d.Emergency != "burst_main" {
 		t.Fatalf("%+v", d)
 	}
 }
@@ -339,8 +359,8 @@ func TestEventsAndOtherKinds(t *testing.T) {
 
 func TestHostileAndHugeInput(t *testing.T) {
 	h := newHarness(t)
-	long := strings.Repeat("水发黄😡", 1250) // 5 000 runes
-	got := h.expect("o1", long, "怎么称呼")
+	long := strings.Repeat("水发黄😡", 1250)  // 5 000 runes
+	got := h.expect("o1", long, "什么时候开始") // the colour is said, not since when: the follow-up
 	if d := h.draft("o1"); len([]rune(d.Details)) != MaxDetails {
 		t.Fatalf("details %d runes, reply %q", len([]rune(d.Details)), got)
 	}

@@ -193,7 +193,7 @@ func TestClassifyTiesGoFirst(t *testing.T) {
 		{"今天天气不错", ""},
 	}
 	for _, tt := range tests {
-		if got := classify(p, tt.in); got != tt.want {
+		if got, _ := classify(p, tt.in); got != tt.want {
 			t.Errorf("classify(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

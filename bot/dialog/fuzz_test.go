@@ -13,8 +13,9 @@ import (
 )
 
 // phoneShape is every form a parsed phone number may take: a mobile, an
-// area code and a local number joined by one dash, or a bare local number.
-var phoneShape = regexp.MustCompile(`^(?:1[3-9]\d{9}|0\d{2,3}-[2-9]\d{6,7}|[2-9]\d{6,7})$`)
+// area code and a local number joined by one dash (an extension after
+// another), or a bare local number.
+var phoneShape = regexp.MustCompile(`^(?:1[3-9]\d{9}|0\d{2,3}-[2-9]\d{6,7}(?:-\d{1,6})?|[2-9]\d{6,7})$`)
 
 // answerSeeds are messy resident messages: full-width digits, emoji,
 // HTML, SQL, control bytes, voice-typed numbers and very long text.

@@ -25,8 +25,9 @@ var (
 	noWords = words("不", "不是", "不用", "不用了", "不对", "换了", "新的", "变了", "不要", "否", "no", "不使用", "不一样")
 	noneExp = words("没有", "无", "都行", "随便", "没什么", "没要求", "没有要求", "无要求", "不用了", "不用", "没",
 		"都可以", "没意见", "你们看着办", "没有了", "暂无", "没什么要求", "看着办", "无所谓")
-	negatives = words("不知道", "不清楚", "忘了", "不记得", "没有", "无", "不晓得", "不想说")
-	caseNoRe  = regexp.MustCompile(`(?i)TS\d{8}-\d{4,}`)
+	negatives = words("不知道", "不清楚", "忘了", "不记得", "没有", "无", "不晓得", "不想说", "说过了", "刚说了",
+		"刚才说过了", "刚才说了", "上面说了", "已经说了", "我说过了", "说了啊", "刚说过")
+	caseNoRe = regexp.MustCompile(`(?i)TS\d{8}-\d{4,}`)
 )
 
 func words(ws ...string) map[string]bool {
@@ -60,45 +61,4 @@ var slotAliases = []struct {
 	{StateCategory, []string{"问题类型", "投诉类型", "类型", "类别", "分类"}},
 	{StateDetails, []string{"投诉内容", "问题描述", "情况描述", "内容", "描述", "详情"}},
 	{StateExpectation, []string{"期望结果", "处理要求", "诉求", "期望", "要求", "希望"}},
-}
-
-var (
-	correctionRe = regexp.MustCompile(`^(?:我的)?(` + aliasAlt() + `)(?:写错了|填错了|错了|不对|有误|写错|错误|要改|改一下|需要改|需要修改|要修改|不对了)(.*)$`)
-	changeRe     = regexp.MustCompile(`^(?:改|修改|更正|更改|重填|重新填|换)(?:一下)?(?:我的)?(` + aliasAlt() + `)(?:为|成|是|:)?(.*)$`)
-	setRe        = regexp.MustCompile(`^(?:我的)?(` + aliasAlt() + `)(?:应该是|改成|改为|换成|更正为|更改为|是|为|:)(.+)$`)
-)
-
-func aliasAlt() string {
-	var alts []string
-	for _, a := range slotAliases {
-		alts = append(alts, a.words...)
-	}
-	return strings.Join(alts, "|")
-}
-
-func aliasSlot(w string) State {
-	for _, a := range slotAliases {
-		for _, x := range a.words {
-			if x == w {
-				return a.slot
-			}
-		}
-	}
-	return ""
-}
-
-// correction recognises "地址写错了", "改电话", "电话改成139…" and
-// "电话错了，应该是139…": the slot, and the new value when one was given.
-func correction(t string) (slot State, value string, ok bool) {
-	t = strings.Trim(t, " ，,。.!！")
-	for _, re := range []*regexp.Regexp{correctionRe, changeRe, setRe} {
-		if m := re.FindStringSubmatch(t); m != nil {
-			v := strings.TrimLeft(m[2], " ，,。.:：")
-			for _, p := range []string{"应该是", "应该为", "改成", "改为", "正确的是", "是", "为"} {
-				v = strings.TrimPrefix(v, p)
-			}
-			return aliasSlot(m[1]), strings.TrimSpace(v), true
-		}
-	}
-	return "", "", false
 }

@@ -10,13 +10,15 @@ import (
 // found is what a message already says.
 type found struct {
 	Category, Name, Address, Phone, Details, Expect string
+	CategoryWhy                                     string // the words that decided Category
 
 	runes          []rune // the normalised message without the phone number
 	nameAt, addrAt [2]int // rune spans of the name and the address found
 }
 
 // expectMarkers introduce the outcome a resident expects (policy 4.2.4).
-var expectMarkers = []string{"希望", "要求", "请尽快", "尽快", "请你们", "请求", "诉求", "期望", "务必", "赶紧", "赶快", "麻烦尽快"}
+var expectMarkers = []string{"希望", "要求", "请尽快", "尽快", "请你们", "请求", "诉求", "期望", "务必", "赶紧", "赶快",
+	"麻烦尽快", "麻烦你们", "麻烦派", "快点派", "马上派"}
 
 // labels are words left over once a slot's value is taken out of a clause.
 var labels = []string{"联系电话", "电话号码", "手机号码", "手机号", "联系方式", "电话", "手机", "号码", "我的", "地址",
@@ -26,7 +28,8 @@ var labels = []string{"联系电话", "电话号码", "手机号码", "手机号
 // name, address, expectation and, from what is left, the details.
 func mine(p *policy.Policy, text string) found {
 	t := caseNoRe.ReplaceAllString(normalize(text), "，")
-	f := found{Category: classify(p, t)}
+	f := found{}
+	f.Category, f.CategoryWhy = classify(p, t)
 	if ph, ok := findPhone(t, false); ok {
 		f.Phone = ph.Value
 		t = t[:ph.Start] + string(blankRune) + t[ph.End:]
@@ -36,10 +39,13 @@ func mine(p *policy.Policy, text string) found {
 		f.Name, f.nameAt = n, [2]int{s, e}
 	}
 	noName := f.blank(true, false)
-	// An address mentioned in passing without a number ("我们幸福小区这几天…")
-	// is too vague to file (policy 4.1.4): it stays in the details and the
+	// An address given as one ("地址是枫林苑小区南门") is taken as written;
+	// one mentioned in passing without a number ("我们幸福小区这几天…") is
+	// too vague to file (policy 4.1.4): it stays in the details and the
 	// dialog asks for the full address.
-	if s, e, ok := findAddress(noName); ok && (hasDigit(string(noName[s:e])) || isIntersection(string(noName[s:e]))) {
+	if s, e, ok := ledAddress(noName); ok {
+		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
+	} else if s, e, ok := findAddress(noName); ok && (hasDigit(string(noName[s:e])) || isIntersection(string(noName[s:e]))) {
 		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	}
 	f.Details, f.Expect = details(f.blank(true, true))
@@ -87,12 +93,20 @@ func unblank(r []rune) string {
 // are dropped.
 func details(r []rune) (details, expect string) {
 	var b strings.Builder
+	inExpect := false // an expectation goes on to the end of its sentence over clauses that ask for something
 	for _, sg := range segments(string(r)) {
 		c, sep := sg[0], strings.ReplaceAll(sg[1], string(blankRune), "")
 		if e := expectation(c); e != "" {
 			expect = joinNonEmpty(expect, e)
+			inExpect = !strings.ContainsAny(sg[1], "。.！!？?\n"+string(blankRune))
 			continue
 		}
+		if inExpect && hasDemand(c) {
+			expect += "，" + c
+			inExpect = !strings.ContainsAny(sg[1], "。.！!？?\n"+string(blankRune))
+			continue
+		}
+		inExpect = false
 		if meaningful(c) > 0 && meaningful(stripFillers(stripLabels(c))) == 0 {
 			continue
 		}
@@ -127,15 +141,20 @@ func segments(s string) [][2]string {
 	return append(out, [2]string{clause.String(), sep.String()})
 }
 
-// expectation returns the clause from its expectation marker on, when the
-// marker is followed by something ("希望尽快处理"; not "不符合要求").
+// expectation returns the clause from its first expectation marker on,
+// when the marker is followed by something ("麻烦尽快派人来修一下"; not
+// "不符合要求").
 func expectation(c string) string {
+	at := -1
 	for _, m := range expectMarkers {
-		if i := strings.Index(c, m); i >= 0 && meaningful(c[i+len(m):]) >= 2 {
-			return c[i:]
+		if i := strings.Index(c, m); i >= 0 && meaningful(c[i+len(m):]) >= 2 && (at < 0 || i < at) {
+			at = i
 		}
 	}
-	return ""
+	if at < 0 {
+		return ""
+	}
+	return strings.TrimRight(c[at:], "吧啊呀哈")
 }
 
 func stripLabels(c string) string {
@@ -152,22 +171,11 @@ func joinNonEmpty(a, b string) string {
 	return a + "，" + b
 }
 
-// classify returns the category with the most matching keywords; ties go
-// to the first in policy order; "" when none matches.
-func classify(p *policy.Policy, t string) string {
-	best, most := "", 0
-	for _, c := range p.Categories {
-		n := 0
-		for _, k := range c.Keywords {
-			if strings.Contains(t, k) {
-				n++
-			}
-		}
-		if n > most {
-			best, most = c.Key, n
-		}
-	}
-	return best
+// classify returns the category the text is about (policy.Classify) and
+// the words that decided it; "" when none.
+func classify(p *policy.Policy, t string) (key, why string) {
+	key, words := p.Classify(t)
+	return key, strings.Join(words, "、")
 }
 
 var cnNumbers = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,

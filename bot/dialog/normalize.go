@@ -7,8 +7,8 @@ import (
 
 // normalize folds full-width digits, letters, space and the few ASCII
 // symbols residents type in full width (＋－＃：（）) to half width, drops
-// zero-width and control characters (line breaks aside) and trims.
-// Chinese punctuation （，。？！） is kept.
+// zero-width, bidirectional (RLO, LRI …) and control characters (line
+// breaks aside) and trims. Chinese punctuation （，。？！） is kept.
 func normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -20,7 +20,8 @@ func normalize(s string) string {
 			b.WriteRune(r - 0xFEE0)
 		case r == '\u3000' || r == '\u00a0' || r == '\t':
 			b.WriteByte(' ')
-		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff':
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || isBidi(r):
+			// issue 13 item 10: a text stored or shown must not reorder itself
 		case unicode.IsControl(r) && r != '\n' && r != '\r':
 			// NUL, BEL, ESC …: never part of an answer, and NUL is
 			// blankRune inside mine (found by FuzzAnswers and FuzzStep).
@@ -30,7 +31,51 @@ func normalize(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(spokenDigits(b.String()))
+}
+
+// spokenDigitRunes are the digits as voice input and some residents write
+// them ("一三九一二三四五六七八", 幺 for 1).
+const spokenDigitRunes = "零〇一二三四五六七八九幺"
+
+// spokenDigits turns a run of at least seven spoken digits (spaces and
+// dashes between them allowed) into ASCII digits: a phone number written
+// out, never "七十八号" (十 is no digit) or a word like "一二".
+func spokenDigits(s string) string {
+	if !strings.ContainsAny(s, spokenDigitRunes) {
+		return s
+	}
+	r := []rune(s)
+	for i := 0; i < len(r); i++ {
+		if !strings.ContainsRune(spokenDigitRunes, r[i]) {
+			continue
+		}
+		j, n := i, 0
+		for j < len(r) && (strings.ContainsRune(spokenDigitRunes, r[j]) || ((r[j] == ' ' || r[j] == '-') && j+1 < len(r) && strings.ContainsRune(spokenDigitRunes, r[j+1]))) {
+			if r[j] != ' ' && r[j] != '-' {
+				n++
+			}
+			j++
+		}
+		if n >= 7 {
+			for k := i; k < j; k++ {
+				if v, ok := spokenDigitValue[r[k]]; ok {
+					r[k] = '0' + v
+				}
+			}
+		}
+		i = j
+	}
+	return string(r)
+}
+
+var spokenDigitValue = map[rune]rune{'零': 0, '〇': 0, '幺': 1, '一': 1, '二': 2, '三': 3, '四': 4,
+	'五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+
+// isBidi reports whether r is a bidirectional formatting character
+// (LRM, RLM, ALM, LRE…RLO, LRI…PDI).
+func isBidi(r rune) bool {
+	return r == '\u200e' || r == '\u200f' || r == '\u061c' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // truncate caps s at n runes.

@@ -53,19 +53,46 @@ func classifyPhone(d string, local bool) string {
 	return ""
 }
 
-// findPhone returns the first phone number in normalised text s. Local
-// numbers without an area code count only when local is true or a phone
-// word (电话, 手机 …) comes shortly before them.
+// findPhone returns the phone number in normalised text s: the first one,
+// or the last when the resident corrected themselves between two ("138…
+// 哦不对 是138…"). Local numbers without an area code count only when
+// local is true or a phone word (电话, 手机 …) comes shortly before them.
+// A landline's extension ("转 123") is kept after a dash.
 func findPhone(s string, local bool) (phoneSpan, bool) {
+	var found []phoneSpan
 	for _, run := range numRunRe.FindAllStringIndex(s, -1) {
 		hinted := local || hintBefore(s, run[0])
 		if p, ok := phoneInRun(s[run[0]:run[1]], hinted); ok {
 			p.Start += run[0]
 			p.End += run[0]
-			return p, true
+			found = append(found, withExtension(s, p))
 		}
 	}
-	return phoneSpan{}, false
+	switch {
+	case len(found) == 0:
+		return phoneSpan{}, false
+	case len(found) > 1 && containsAny(s[found[0].End:found[len(found)-1].Start], selfCorrections):
+		return found[len(found)-1], true
+	}
+	return found[0], true
+}
+
+// selfCorrections between two numbers mean the second replaces the first.
+var selfCorrections = []string{"不对", "不是", "错了", "打错", "说错", "应该是", "改成", "更正"}
+
+// extensionRe is an extension after a landline: "转 123", "分机123", "-123".
+var extensionRe = regexp.MustCompile(`^\s*(?:转|分机|ext\.?|EXT\.?|-|#)\s*(\d{1,6})\b`)
+
+// withExtension extends a landline span over its extension.
+func withExtension(s string, p phoneSpan) phoneSpan {
+	if !strings.Contains(p.Value, "-") { // mobiles and bare local numbers have none
+		return p
+	}
+	if m := extensionRe.FindStringSubmatchIndex(s[p.End:]); m != nil {
+		p.Value += "-" + s[p.End+m[2]:p.End+m[3]]
+		p.End += m[1]
+	}
+	return p
 }
 
 // phoneInRun tries the digit groups of one run (separated by single spaces,

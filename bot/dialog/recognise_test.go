@@ -14,7 +14,7 @@ func TestRecogniseFindsTheKeysOfAReply(t *testing.T) {
 		{"你好", []string{keyStart}},
 		{"水表不走了", []string{"ask_name"}},
 		{happyMessage, []string{"ask_confirm"}},
-		{"马路上水管爆了，到处都是水！", []string{keyEmergency, keyFiledEmergency, "ask_name"}},
+		{"马路上水管爆了，到处都是水！", []string{keyEmergency, keyFiledEmergency, "ask_address"}},
 	}
 	for i, tt := range tests {
 		id := string(rune('a' + i))

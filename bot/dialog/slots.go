@@ -3,9 +3,17 @@ package dialog
 import "strings"
 
 // describe takes the first description: everything it says fills the
-// empty slots (PRODUCT A2, free text first).
+// empty slots (PRODUCT A2, free text first); several complaints in it are
+// filed one after the other.
 func (st *stepper) describe(t string) {
 	f := mine(st.env.Policy, t)
+	if f.Details == "" && f.Category != "" {
+		f.Details = strings.Trim(f.rest(), " ，,。.!！") // "水质有问题": short, but it says what
+	}
+	if !describes(st.env.Policy, f.Details) {
+		f.Details = "" // a bare question or urge ("什么时候给个答复") describes nothing yet
+	}
+	f = st.several(f)
 	if st.absorb(f, "", true) == 0 && !st.fired {
 		st.fail(StateDescribe)
 		return
@@ -21,7 +29,7 @@ func (st *stepper) category(t string) {
 	d := &st.s.Draft
 	n := 0
 	if k := menuCategory(st.env.Policy, t); k != "" {
-		d.Category = k
+		d.Category, d.CategoryWhy = k, menuChoice
 	} else {
 		n = st.absorb(mine(st.env.Policy, t), "", true)
 	}
@@ -32,7 +40,7 @@ func (st *stepper) category(t string) {
 		st.sayAbout(reaskKey(StateCategory), StateCategory)
 		return
 	case st.s.Fails[StateCategory] >= 2 && st.env.Policy.Category(otherCategory) != nil:
-		d.Category = otherCategory
+		d.Category, d.CategoryWhy = otherCategory, "居民未能归类"
 		st.say(keyCategoryOther)
 	default:
 		st.fail(StateCategory)
@@ -41,18 +49,30 @@ func (st *stepper) category(t string) {
 	st.advance()
 }
 
+// menuChoice is the CategoryWhy of a category picked from the menu.
+const menuChoice = "居民在菜单中选择"
+
 // slot reads the answer to a slot question; whatever else the answer says
-// fills other empty slots. An answer that says nothing usable is re-asked.
+// fills other empty slots, and complaint content joins the details. An
+// answer that says nothing usable is re-asked.
 func (st *stepper) slot(slot State, t string) {
 	f := mine(st.env.Policy, t)
 	if v, ok := st.answer(slot, t, f); ok {
 		st.s.Draft.set(slot, v)
 		delete(st.s.Fails, slot)
-		st.absorb(f, slot, true)
+		if f.Name == "" && slot != StateName {
+			f.Name = bareName(f, slot) // "张三 13812345678"
+		}
+		st.absorb(f, slot, false)
+		st.moreDetails(f, slot)
 		st.advance()
 		return
 	}
+	if (slot == StateName && st.noName(t)) || (slot == StateAddress && st.takePlace(t, f)) {
+		return
+	}
 	if st.absorb(f, slot, false) > 0 {
+		st.moreDetails(f, slot)
 		st.advance()
 		return
 	}
@@ -63,6 +83,95 @@ func (st *stepper) slot(slot State, t string) {
 		return
 	}
 	st.fail(slot)
+}
+
+// bareName returns a name given bare beside the answer to another
+// question ("张三 13812345678"): two or three characters on their own.
+func bareName(f found, answered State) string {
+	rest := f.rest()
+	if answered == StateAddress {
+		rest = "" // what is left of an address answer is part of the address
+	}
+	if r := []rune(rest); len(r) < 2 || len(r) > 3 || hanCount(r) != len(r) {
+		return ""
+	}
+	n, _ := validName(rest)
+	return n
+}
+
+// followup takes the answer to the category's follow-up question: it
+// joins the details, whatever it says; the question is never asked twice.
+func (st *stepper) followup(t string) {
+	f := mine(st.env.Policy, t)
+	d := &st.s.Draft
+	d.FollowedUp = true
+	st.absorb(f, StateDetails, false)
+	if v := f.Details; v != "" {
+		d.addDetails(v)
+	} else if r := strings.Trim(f.rest(), " ，,。."); meaningful(r) >= 2 && !isNegative(r) {
+		d.addDetails(truncate(r, MaxDetails))
+	}
+	st.advance()
+}
+
+// moreDetails adds what an answer to a contact question says about the
+// problem ("幸福路12号，水已经黄了三天了") to the details: content lost
+// is a misquote too (policy 4.1.4).
+func (st *stepper) moreDetails(f found, answered State) {
+	d := &st.s.Draft
+	if (answered != StateName && answered != StateAddress && answered != StatePhone && answered != StateCategory) ||
+		f.Details == "" || d.Details == "" {
+		return
+	}
+	if k, _ := classify(st.env.Policy, f.Details); k != "" && meaningful(f.Details) >= MinDetails {
+		d.addDetails(f.Details)
+	}
+}
+
+// addDetails appends v to the details unless they already say it.
+func (d *Draft) addDetails(v string) {
+	v = strings.Trim(v, " ，,")
+	switch {
+	case v == "" || strings.Contains(d.Details, v):
+	case d.Details == "" || strings.Contains(v, d.Details):
+		d.set(StateDetails, v)
+	default:
+		d.set(StateDetails, strings.TrimRight(d.Details, "。.；;，, ")+"；"+v)
+	}
+}
+
+// noName handles an answer to the name question that is no name: a
+// refusal is answered once with why a name is asked (policy 4.1.4), a
+// second refusal — or a third answer that is no name — records NoName and
+// the complaint goes on.
+func (st *stepper) noName(t string) bool {
+	fails := st.s.Fails[StateName]
+	switch {
+	case isRefusal(t) && fails == 0:
+		st.s.Fails[StateName]++
+		st.say(keyNameWhy)
+		return true
+	case isRefusal(t) || fails >= 2:
+		st.s.Draft.Name = NoName
+		delete(st.s.Fails, StateName)
+		st.advance()
+		return true
+	}
+	return false
+}
+
+// takePlace takes, after two re-asks, whatever the resident can say of
+// where it is, marked for the crew to confirm: the dialog must end.
+func (st *stepper) takePlace(t string, f found) bool {
+	a := placeAnswer(f.restKeepAddress())
+	if st.s.Fails[StateAddress] < 2 || meaningful(a) < 2 || isNegative(a) {
+		return false
+	}
+	st.s.Draft.set(StateAddress, truncate(a, MaxAddress-len([]rune(uncheckedPlace)))+uncheckedPlace)
+	delete(st.s.Fails, StateAddress)
+	st.say(keyAddressTaken)
+	st.advance()
+	return true
 }
 
 // answer validates text as the value of slot.
@@ -89,24 +198,29 @@ func (st *stepper) answer(slot State, t string, f found) (string, bool) {
 		}
 		return parsePhone(t)
 	case StateDetails:
-		return f.Details, f.Details != ""
+		if describes(st.env.Policy, f.Details) {
+			return f.Details, f.Details != ""
+		}
+		return "", false
 	case StateExpectation:
 		return expectationAnswer(t, f)
 	}
 	return "", false
 }
 
-// expectationAnswer reads the outcome the resident expects (policy 4.2.4);
-// "没有", "无", "都行" mean none.
+// expectationAnswer reads the outcome the resident expects (policy 4.2.4),
+// whole and in their words: the answer less the contact details it also
+// gave; "没有", "无", "你们看着办" mean none.
 func expectationAnswer(t string, f found) (string, bool) {
 	c := compact(t)
+	rest := strings.Trim(f.rest(), " ，,。.!！~～")
 	switch {
-	case noneExp[c]:
+	case noneExp[c] || (noExpectation(rest) && !hasDemand(withoutNone(rest))):
 		return NoExpectation, true
+	case meaningful(rest) >= 2 && !nonNames[compact(rest)] && !isNegative(rest) && !confirmWords[compact(rest)]:
+		return truncate(rest, MaxExpectation), true
 	case f.Expect != "":
 		return f.Expect, true
-	case meaningful(t) >= 2 && !nonNames[c] && !isNegative(t) && !confirmWords[c]:
-		return truncate(strings.Trim(t, " ，,。."), MaxExpectation), true
 	}
 	return "", false
 }
@@ -121,6 +235,9 @@ func (st *stepper) absorb(f found, except State, withDetails bool) int {
 			d.set(slot, v)
 			n++
 		}
+	}
+	if f.Category != "" && except != StateCategory && d.Category == "" {
+		d.CategoryWhy = f.CategoryWhy
 	}
 	fill(StateCategory, f.Category)
 	fill(StateName, f.Name)
@@ -141,53 +258,4 @@ func (st *stepper) fail(s State) {
 	if st.s.Fails[s] > 2 {
 		st.sayAbout(keyGiveUp, s)
 	}
-}
-
-// advance moves to the next missing slot, the offer of last time's
-// details, the read-back, or the filing.
-func (st *stepper) advance() {
-	s, d := st.s, &st.s.Draft
-	slot := d.missing()
-	switch {
-	case slot == "" || (s.Human && d.Phone != ""):
-		s.State = StateConfirm
-		if s.Human && d.Details == "" {
-			d.Details = humanDetails
-		}
-		switch {
-		case st.fired: // the emergency filing files everything known
-		case s.Human:
-			st.say(keyHumanCallback)
-			st.submit()
-		case d.Emergency != "":
-			st.submit()
-		default:
-			st.say(askKey(StateConfirm))
-		}
-	case st.offerDue(slot):
-		s.State, s.Offered = StateOffer, true
-		st.say(askKey(StateOffer))
-	default:
-		s.State = slot
-		st.say(askKey(slot))
-	}
-}
-
-// submit asks the engine to file (or to supplement an emergency filing).
-func (st *stepper) submit() {
-	st.out.Action = ActFile
-	if st.s.Draft.Emergency != "" {
-		st.out.Action = ActSupplement
-	}
-	st.say(keyResult)
-}
-
-// offerDue reports whether to offer last time's details now: once per
-// draft, when a contact slot is next and the resident has one on file.
-func (st *stepper) offerDue(slot State) bool {
-	s, k, d := st.s, st.s.Known, &st.s.Draft
-	if k == nil || s.Offered || (slot != StateName && slot != StateAddress && slot != StatePhone) {
-		return false
-	}
-	return (d.Name == "" && k.Name != "") || (d.Address == "" && k.Address != "") || (d.Phone == "" && k.Phone != "")
 }

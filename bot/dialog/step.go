@@ -20,6 +20,7 @@ const (
 	ActSupplement           // file if not filed yet, then supplement case Draft.Number; the session ends
 	ActQuery                // list the resident's own cases (PRODUCT A3)
 	ActShowCase             // show case Outcome.Number if it is the resident's
+	ActUpdate               // add what is known to emergency case Draft.Number; the session goes on
 )
 
 // StoreOp is what the engine does with the session after a step.
@@ -48,9 +49,10 @@ type Msg struct {
 
 // Env is the step's fixed configuration.
 type Env struct {
-	Policy *policy.Policy
-	TTL    time.Duration // a draft idle longer is dropped (expired)
-	Pause  time.Duration // a draft idle longer is resumed with a reminder
+	Policy    *policy.Policy
+	Followups map[string]Followup // the follow-up question rules by category (configs/dialog.yaml)
+	TTL       time.Duration       // a draft idle longer is dropped (expired)
+	Pause     time.Duration       // a draft idle longer is resumed with a reminder
 }
 
 // Input is one step's input.
@@ -69,6 +71,10 @@ type Outcome struct {
 	Msgs    []Msg
 	Action  Action
 	Number  string // the case number asked for (ActShowCase)
+	// Next is the draft of the next complaint of the same message, saved
+	// once ActFile succeeds, and NextMsgs the texts that start it.
+	Next     *Session
+	NextMsgs []Msg
 }
 
 // stepper carries one step's state; its methods are the step functions.
@@ -129,7 +135,11 @@ func (st *stepper) save() {
 
 // prompt repeats the question of the current state.
 func (st *stepper) prompt() {
-	if st.s != nil {
+	switch {
+	case st.s == nil:
+	case st.s.State == StateFollowup:
+		st.say(followupKey(st.s.Draft.Category))
+	default:
 		st.say(askKey(st.s.State))
 	}
 }

@@ -12,15 +12,15 @@ import (
 
 var stepNow = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
-// full is a draft with every slot filled.
+// full is a draft with every slot filled (and the follow-up asked).
 func full() Draft {
 	return Draft{Key: "o1:k", ResidentID: "o1", Category: "water_quality", Name: "张三", Address: "幸福路12号",
-		Phone: "13812345678", Details: "水发黄", Expectation: "尽快处理"}
+		Phone: "13812345678", Details: "水发黄", Expectation: "尽快处理", FollowedUp: true}
 }
 
 // upTo is a draft with the slots before s filled.
 func upTo(s State) Draft {
-	d, f := Draft{Key: "o1:k", ResidentID: "o1"}, full()
+	d, f := Draft{Key: "o1:k", ResidentID: "o1", FollowedUp: true}, full()
 	for _, slot := range Slots {
 		if slot == s {
 			break
@@ -56,10 +56,14 @@ func stepCases() []stepCase {
 			want: map[State]string{StateName: "张三", StatePhone: "13812345678", StateAddress: "幸福路12号3栋", StateExpectation: "希望尽快处理"}},
 		{name: "address and details, no category", text: "我家在幸福路12号3栋2单元，家里的事情一直没人管", wantState: StateCategory,
 			wantKeys: []string{"ask_category"}, want: map[State]string{StateAddress: "幸福路12号3栋2单元", StateDetails: "家里的事情一直没人管"}},
-		{name: "name after details", text: "水费多收了两百块，我是李女士", wantState: StateAddress, wantKeys: []string{"ask_address"},
+		{name: "name after details", text: "水费多收了两百块，我是李女士", wantState: StateFollowup, wantKeys: []string{"followup_billing"},
 			want: map[State]string{StateCategory: "billing", StateName: "李女士", StateDetails: "水费多收了两百块"}},
-		{name: "emergency first", text: "家里停水了", wantState: StateName, wantKeys: []string{"emergency", keyResult, "ask_name"},
-			wantAct: ActFileEmergency, want: map[State]string{StateCategory: "water_pressure", StateDetails: "家里停水了"}},
+		{name: "emergency first", text: "家里水管爆了", wantState: StateAddress, wantKeys: []string{"emergency", keyResult, "ask_address"},
+			wantAct: ActFileEmergency, want: map[State]string{StateCategory: "pipe_leak", StateDetails: "家里水管爆了"}},
+		{name: "an outage is no emergency", text: "家里停水了，别人家都有水，今天早上开始的", wantState: StateName,
+			wantKeys: []string{"ask_name"}, want: map[State]string{StateCategory: "water_pressure"}},
+		{name: "vague billing gets its follow-up", text: "水费账单估算得特别高", wantState: StateFollowup,
+			wantKeys: []string{"followup_billing"}, want: map[State]string{StateCategory: "billing"}},
 		{name: "spaced mobile in free text", text: "本人王五 手机 139 1234 5678 小区门口水管漏水好几天了", wantState: StateAddress,
 			wantKeys: []string{"ask_address"}, want: map[State]string{StateName: "王五", StatePhone: "13912345678", StateCategory: "pipe_leak"}},
 		{name: "returning resident offered", known: known, text: "水表不走了", wantState: StateOffer, wantKeys: []string{"ask_offer"}},
@@ -130,12 +134,21 @@ func stepCases() []stepCase {
 		{name: "control characters in an answer", state: StateExpectation, draft: upTo(StateExpectation), text: "希望\x00尽快\x07处理\x00",
 			wantState: StateConfirm, wantKeys: []string{"ask_confirm"}, want: map[State]string{StateExpectation: "希望尽快处理"}},
 		{name: "emergency mid-draft", state: StatePhone, draft: upTo(StatePhone), text: "门口井盖没了，很危险", wantState: StatePhone,
-			wantKeys: []string{"emergency", keyResult, "reask_phone"}, wantAct: ActFileEmergency, want: map[State]string{StateCategory: "pipe_leak"}},
+			wantKeys: []string{"emergency", keyResult, "ask_phone"}, wantAct: ActFileEmergency, want: map[State]string{StateCategory: "pipe_leak"}},
 	}
 }
 
+func mustTexts(tb testing.TB) *Texts {
+	tb.Helper()
+	texts, err := LoadTexts("../../configs/dialog.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return texts
+}
+
 func TestStepTable(t *testing.T) {
-	env := Env{Policy: mustPolicy(t), TTL: DefaultTTL, Pause: DefaultPause}
+	env := Env{Policy: mustPolicy(t), Followups: mustTexts(t).Followups(), TTL: DefaultTTL, Pause: DefaultPause}
 	for _, tc := range stepCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			var s *Session

@@ -30,11 +30,14 @@ func (st *stepper) onText(text string) {
 
 // empty re-asks the open question (or explains how to start).
 func (st *stepper) empty() {
-	if st.s == nil {
+	switch {
+	case st.s == nil:
 		st.say(keyStart)
-		return
+	case st.s.State == StateFollowup:
+		st.prompt()
+	default:
+		st.say(reaskKey(st.s.State))
 	}
-	st.say(reaskKey(st.s.State))
 }
 
 // fresh handles text when no draft is open: a command, a greeting, or the
@@ -47,7 +50,7 @@ func (st *stepper) fresh(t, c string) {
 		st.say(keyDraftLost)
 	case humanWords[c]:
 		st.say(keyHumanHotline)
-	case restartWords[c] || isGreeting(t):
+	case restartWords[c] || isGreeting(t) || meaningful(t) == 0: // 👍 alone starts nothing
 		st.say(keyStart)
 	default:
 		st.s = st.newSession()
@@ -65,7 +68,11 @@ func (st *stepper) drafting(t, c string) {
 	case restartWords[c]:
 		st.restart()
 		return
-	case humanWords[c]:
+	case humanWords[c] || asksHuman(t):
+		if s.State == StateDescribe { // "水费说不清楚，转人工": what it is about, then the call back
+			f := mine(st.env.Policy, t)
+			st.absorb(f, "", true)
+		}
 		st.human()
 		st.save()
 		return
@@ -76,9 +83,14 @@ func (st *stepper) drafting(t, c string) {
 	}
 	st.emergency(t)
 	st.major(t)
-	if slot, v, ok := correction(t); ok && s.State != StateDescribe {
-		st.correct(slot, v)
-	} else {
+	switch {
+	case st.fired: // the emergency's message says what, maybe where: then the address and the phone
+		f := mine(st.env.Policy, t)
+		st.absorb(f, "", true)
+		s.Draft.addDetails(f.Details)
+		st.advance()
+	case s.State != StateDescribe && st.corrections(t):
+	default:
 		st.byState(t, c)
 	}
 	st.save()
@@ -97,6 +109,8 @@ func (st *stepper) byState(t, c string) {
 		st.confirm(c)
 	case StateWhich:
 		st.which(t, c)
+	case StateFollowup:
+		st.followup(t)
 	default:
 		st.slot(st.s.State, t)
 	}
@@ -141,11 +155,17 @@ func (st *stepper) emergency(t string) {
 	if d.Emergency != "" {
 		return
 	}
-	e := st.env.Policy.Emergency(t)
+	e, words := st.env.Policy.EmergencyMatch(t)
 	if e == nil {
 		return
 	}
-	d.Emergency, d.Category, d.Major = e.Key, e.Category, "safety"
+	d.Emergency, d.Major, d.MajorWords = e.Key, "safety", words
+	// The category is what this message is about (a flooded flat after a
+	// billing complaint is a leak); the emergency's own when it says none.
+	d.Category, d.CategoryWhy = e.Category, "紧急情况："+words
+	if k, why := classify(st.env.Policy, t); k != "" {
+		d.Category, d.CategoryWhy = k, why
+	}
 	st.fired = true
 	st.out.Action = ActFileEmergency
 	st.say(keyEmergency)
@@ -161,10 +181,16 @@ func (st *stepper) major(t string) {
 	if st.s.Draft.Major != "" {
 		return
 	}
-	if c, _ := st.env.Policy.MajorCriterion(longNumberRe.ReplaceAllString(t, " ")); c != "" {
-		st.s.Draft.Major = c
+	if c, w := st.env.Policy.MajorCriterion(longNumberRe.ReplaceAllString(t, " ")); c != "" {
+		st.s.Draft.Major, st.s.Draft.MajorWords = c, w
 	}
 }
+
+// humanPhrases ask for a person within a longer message.
+var humanPhrases = []string{"转人工", "人工服务", "人工客服", "找人工", "要人工", "接人工", "真人客服"}
+
+// asksHuman reports whether t asks for a person ("说不清楚，转人工").
+func asksHuman(t string) bool { return containsAny(t, humanPhrases) }
 
 // isCancel reports whether c cancels the draft. "不用了" declines the offer
 // of last time's details and means "no expectation" when those are asked.

@@ -14,10 +14,11 @@ import (
 // Texts are the dialog's replies, one text/template per key, loaded from
 // configs/dialog.yaml (STYLE example 8).
 type Texts struct {
-	hotline  string
-	slots    map[State]string
-	tmpl     map[string]*template.Template
-	patterns []pattern // for Recognise
+	hotline   string
+	followups map[string]Followup
+	slots     map[State]string
+	tmpl      map[string]*template.Template
+	patterns  []pattern // for Recognise
 }
 
 // Data is what a text template may use.
@@ -33,6 +34,7 @@ type Data struct {
 	Number      string  // case number
 	Cases       []CaseLine
 	Attachments int
+	Pending     string // the next complaint of the same message
 }
 
 // CaseLine is one row of a resident's case list (PRODUCT A3).
@@ -74,6 +76,10 @@ const (
 	keyGotVoice        = "got_voice"
 	keyGotLocation     = "got_location"
 	keyCategoryOther   = "category_other"
+	keyNameWhy         = "name_why"
+	keyAddressTaken    = "address_taken"
+	keyUpdatedUrgent   = "updated_emergency"
+	keyAlsoFiling      = "also_filing"
 )
 
 // otherCategory is the policy.yaml category the hotline forwards (policy 3.1).
@@ -86,7 +92,8 @@ func RequiredKeys() []string {
 		keyCancelledFiled, keyNoDraft, keyDraftLost, keyGiveUp, keyFix, keyUpdated, keyHumanHotline, keyHumanCallback,
 		keyHumanPhone, keyEmergency, keyFiled, keyFiledEmergency, keySupplemented, keyFileFailed,
 		keyEmergencyFailed, keyCases, keyCasesNone, keyCase, keyCaseNotFound, keyQueryFailed,
-		keyUnsupported, keyGotImage, keyGotVoice, keyGotLocation, keyCategoryOther}
+		keyUnsupported, keyGotImage, keyGotVoice, keyGotLocation, keyCategoryOther, keyNameWhy, keyAddressTaken,
+		keyUpdatedUrgent, keyAlsoFiling}
 	for _, s := range States {
 		keys = append(keys, askKey(s), reaskKey(s))
 	}
@@ -97,9 +104,10 @@ func askKey(s State) string   { return "ask_" + string(s) }
 func reaskKey(s State) string { return "reask_" + string(s) }
 
 type textsFile struct {
-	Hotline string            `yaml:"hotline"`
-	Slots   map[string]string `yaml:"slots"`
-	Texts   map[string]string `yaml:"texts"`
+	Hotline   string                  `yaml:"hotline"`
+	Slots     map[string]string       `yaml:"slots"`
+	Followups map[string]followupSpec `yaml:"followups"`
+	Texts     map[string]string       `yaml:"texts"`
 }
 
 // LoadTexts reads and checks configs/dialog.yaml: every required key must
@@ -121,7 +129,8 @@ func ParseTexts(b []byte) (*Texts, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	var f textsFile
-	if err := dec.Decode(&f); err != nil {
+	err := dec.Decode(&f)
+	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 	if f.Hotline == "" {
@@ -154,6 +163,9 @@ func ParseTexts(b []byte) (*Texts, error) {
 		slices.Sort(missing)
 		return nil, fmt.Errorf("texts missing: %s", strings.Join(missing, ", "))
 	}
+	if t.followups, err = compileFollowups(f.Followups, t.Has); err != nil {
+		return nil, err
+	}
 	t.compilePatterns()
 	return t, nil
 }
@@ -176,6 +188,9 @@ func (t *Texts) Render(key string, d Data) (string, error) {
 	}
 	return strings.TrimSpace(b.String()), nil
 }
+
+// Followups returns the follow-up question rules by category.
+func (t *Texts) Followups() map[string]Followup { return t.followups }
 
 // Has reports whether a text exists under key.
 func (t *Texts) Has(key string) bool { return t.tmpl[key] != nil }

@@ -41,4 +41,7 @@ func ValidateDetails(s string) (string, bool) {
 
 // Classify returns the category the text suggests (the first with the most
 // keywords), or "" when none does.
-func Classify(p *policy.Policy, text string) string { return classify(p, normalize(text)) }
+func Classify(p *policy.Policy, text string) string {
+	k, _ := classify(p, normalize(text))
+	return k
+}

@@ -6,6 +6,7 @@ import (
 	"tapline/bot"
 	"tapline/bot/address"
 	"tapline/bot/policy"
+	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -16,7 +17,7 @@ const summaryRunes = 120
 // (ARCHITECTURE: personal data is masked in group chats).
 func (s *Service) Card(c *models.Case, title string) bot.Card {
 	card := bot.Card{
-		Title: title, CaseNumber: c.Number, Major: c.Major, MajorWhy: c.MajorReason,
+		Title: title, CaseNumber: c.Number, Major: c.Major, MajorWhy: remind.CriterionName(c.MajorReason),
 		Name: models.MaskName(c.Name), Phone: models.MaskPhone(c.Phone),
 		Address: c.Address, Summary: truncate(c.Details, summaryRunes),
 		Expect: truncate(c.Expectation, summaryRunes), At: c.CreatedAt,

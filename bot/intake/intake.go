@@ -78,8 +78,8 @@ func (s *Service) File(ctx context.Context, d *dialog.Draft) (string, error) {
 		return "", err
 	}
 	ev := models.CaseEvent{Actor: d.ResidentID, Role: "resident", Channel: bot.PlatformWeChat,
-		Text: "居民通过公众号投诉"}
-	saved, _, err := s.fileCase(ctx, c, ev, title(d))
+		Text: "居民通过公众号投诉" + s.routeNote(d)}
+	saved, _, err := s.fileCase(ctx, c, ev, title(d), d.MajorWords)
 	if err != nil {
 		return "", err
 	}
@@ -87,16 +87,17 @@ func (s *Service) File(ctx context.Context, d *dialog.Draft) (string, error) {
 }
 
 // fileCase marks c major where policy 4.1.3 says so (markMajor), then writes
-// the case, its "created" event ev (Type, ToStatus and the major note are
-// filled in here) and the department's task cards headed cardTitle in one
-// transaction, and hands the cards to the delivery queue. Idempotent on
-// c.DraftKey: created is false when the key was filed before.
-func (s *Service) fileCase(ctx context.Context, c *models.Case, ev models.CaseEvent, cardTitle string) (*models.Case, bool, error) {
-	s.markMajor(c)
-	ev.Type, ev.ToStatus = "created", c.Status
-	if c.Major {
-		ev.Text += "，重大投诉（" + c.MajorReason + "，policy 4.1.3）"
+// the case, its "created" event ev (Type, ToStatus and the major note, with
+// the criterion and the words that fired — words when the finding was made
+// earlier — are filled in here) and the department's task cards headed
+// cardTitle in one transaction, and hands the cards to the delivery queue.
+// Idempotent on c.DraftKey: created is false when the key was filed before.
+func (s *Service) fileCase(ctx context.Context, c *models.Case, ev models.CaseEvent, cardTitle, words string) (*models.Case, bool, error) {
+	if found := s.markMajor(c); found != "" {
+		words = found
 	}
+	ev.Type, ev.ToStatus = "created", c.Status
+	ev.Text += majorNote(c, words)
 	nc := &models.NewCase{
 		Case:        *c,
 		Event:       ev,
@@ -202,6 +203,23 @@ func (s *Service) enqueue(ctx context.Context, rows []models.Outbox) {
 	if err := s.enq.Enqueue(ctx, ids...); err != nil {
 		s.log.Warn("enqueue outbox failed; reconciler will retry", "err", err, "rows", len(ids))
 	}
+}
+
+// routeNote explains the routing on the first event: the category, the
+// department of policy section 3 and the words that decided it.
+func (s *Service) routeNote(d *dialog.Draft) string {
+	cat := s.policy.Category(d.Category)
+	if cat == nil {
+		cat = s.policy.Category("other")
+	}
+	note := "；分类：" + cat.Name
+	if dept := s.policy.Department(cat.Department); dept != nil {
+		note += "，转" + dept.Name + "（policy " + dept.Clause + "）"
+	}
+	if d.CategoryWhy != "" {
+		note += "，依据：" + d.CategoryWhy
+	}
+	return note
 }
 
 // title heads the first card: emergencies (PRODUCT A4) stand out.

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 
+	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -14,24 +15,39 @@ var sourceCriteria = map[string]string{
 
 // markMajor applies policy 4.1.3 to a case about to be filed: a finding
 // already made (the dialog's emergency, a staff flag) stands; otherwise the
-// source (government referral, media report), then the criteria lexicon
-// over everything the complainant said. A safety case is urgent: the
-// leaders also report it to the housing authority.
-func (s *Service) markMajor(c *models.Case) {
+// source (government referral, media report), then the criteria's phrases
+// in what the complainant said (details and expectation). It returns the
+// words that fired, for the record ("" for a source or an earlier
+// finding). A safety case is urgent: the leaders also report it to the
+// housing authority.
+func (s *Service) markMajor(c *models.Case) (words string) {
 	if !c.Major {
 		if crit, ok := sourceCriteria[c.Source]; ok {
 			c.Major, c.MajorReason = true, crit
 		}
 	}
 	if !c.Major {
-		text := c.Details + " " + c.Expectation + " " + c.Address
-		if crit, _ := s.policy.MajorCriterion(text); crit != "" {
-			c.Major, c.MajorReason = true, crit
+		if crit, w := s.policy.MajorCriterion(c.Details + "。" + c.Expectation); crit != "" {
+			c.Major, c.MajorReason, words = true, crit, w
 		}
 	}
 	if c.Major && c.MajorReason == "safety" {
 		c.Urgent = true
 	}
+	return words
+}
+
+// majorNote explains a major flag on the case's first event: the
+// criterion and the words that fired (policy 4.1.3).
+func majorNote(c *models.Case, words string) string {
+	if !c.Major {
+		return ""
+	}
+	why := remind.CriterionName(c.MajorReason)
+	if words != "" {
+		why += "：“" + words + "”"
+	}
+	return "；重大投诉（" + why + "，policy 4.1.3）"
 }
 
 // afterFiling arms the new case's clocks and clusters it with the other

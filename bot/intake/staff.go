@@ -104,7 +104,7 @@ func (s *Service) FileStaff(ctx context.Context, op Operator, sc StaffCase) (*St
 		}
 	}
 	ev := models.CaseEvent{Actor: op.ID, Role: op.Role, Channel: op.Channel, Text: staffEventText(c, sc)}
-	saved, created, err := s.fileCase(ctx, c, ev, "新投诉（"+SourceName(c.Source)+"）")
+	saved, created, err := s.fileCase(ctx, c, ev, "新投诉（"+SourceName(c.Source)+"）", "")
 	if err != nil {
 		return nil, err
 	}

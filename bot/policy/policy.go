@@ -30,6 +30,7 @@ type Policy struct {
 	GM           string                 `yaml:"gm"`
 	LeadersGroup Group                  `yaml:"leaders_group"`
 	Major        map[string][]string    `yaml:"major_keywords"`
+	MajorUnless  []string               `yaml:"major_unless"`
 	Emergencies  []*Emergency           `yaml:"emergencies"`
 	Roster       []*Staff               `yaml:"roster"`
 	Deadlines    Deadlines              `yaml:"deadlines"`
@@ -37,6 +38,7 @@ type Policy struct {
 	Prevention   PreventionRule         `yaml:"prevention"`
 
 	staff map[string]*Staff
+	major map[string]lexicon // compiled Major
 }
 
 // Department is one responsible unit of policy section 3.
@@ -62,7 +64,9 @@ type Category struct {
 	Key        string   `yaml:"key"`
 	Name       string   `yaml:"name"`
 	Department string   `yaml:"department"`
-	Keywords   []string `yaml:"keywords"` // words that suggest this category in free text
+	Keywords   []string `yaml:"keywords"` // phrases that suggest this category in free text (see Phrase)
+
+	phrases []Phrase
 }
 
 // Leader is a leader in charge (分管领导) and the departments under them
@@ -79,8 +83,10 @@ type Emergency struct {
 	Key      string   `yaml:"key"`
 	Name     string   `yaml:"name"`
 	Category string   `yaml:"category"`
-	Keywords []string `yaml:"keywords"`
+	Keywords []string `yaml:"keywords"` // phrases (see Phrase)
 	Guidance string   `yaml:"guidance"`
+
+	lex lexicon
 }
 
 // Staff is a roster entry: a person, their role and department, and their

@@ -11,7 +11,7 @@ var RequiredDepartments = []string{"hotline", "office", "business", "general", "
 
 func (p *Policy) validate() error {
 	steps := []func() error{p.validateDepartments, p.validateCategories, p.validateLeaders,
-		p.validateMajor, p.validateEmergencies, p.validateRoster, p.validateDeadlines}
+		p.validateMajor, p.validateEmergencies, p.validateRoster, p.validateDeadlines, p.compileLexicons}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

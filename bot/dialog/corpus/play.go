@@ -128,10 +128,10 @@ func (p *player) answer(slot string, in *Intake) string {
 	list := p.c.Answers[slot]
 	if len(list) == 0 {
 		switch slot {
-		case "confirm":
-			list = Answer{"确认"}
+		case "confirm": // every read-back is confirmed unless the conversation says otherwise
+			return "确认"
 		case "offer":
-			list = Answer{"是"}
+			return "是"
 		case "describe":
 			list = p.c.Answers["details"]
 		}
@@ -189,6 +189,8 @@ func questionSlot(keys []string) string {
 			slot = "fix"
 		case k == "human_phone":
 			slot = "phone"
+		case k == "name_why":
+			slot = "name"
 		}
 	}
 	return slot

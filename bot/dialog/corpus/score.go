@@ -28,8 +28,8 @@ func (in *Intake) note(keys []string) {
 			in.Reasks++
 		}
 	}
-	if in.Filed {
-		return
+	if in.Filed || (len(keys) == 1 && (keys[0] == "start" || keys[0] == "welcome")) {
+		return // a greeting answered is no question about the complaint
 	}
 	if slices.ContainsFunc(keys, func(k string) bool { return slices.Contains(filingKeys, k) }) {
 		in.Filed = true
