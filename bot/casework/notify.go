@@ -7,6 +7,7 @@ import (
 	"tapline/bot/address"
 	"tapline/bot/notify"
 	"tapline/bot/policy"
+	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -86,7 +87,7 @@ func (s *Service) approver(c *models.Case) *policy.Staff {
 // personal data is masked in group chats).
 func (s *Service) card(c *models.Case, title, summary string, buttons ...bot.Button) *bot.Card {
 	card := &bot.Card{
-		Title: title, CaseNumber: c.Number, Major: c.Major, MajorWhy: c.MajorReason,
+		Title: title, CaseNumber: c.Number, Major: c.Major, MajorWhy: remind.CriterionName(c.MajorReason),
 		Name: models.MaskName(c.Name), Phone: models.MaskPhone(c.Phone), Address: c.Address,
 		Summary: truncate(summary, summaryRunes), Expect: truncate(c.Expectation, summaryRunes),
 		At: s.clock.Now(), Status: StatusName(c.Status), Buttons: buttons,

@@ -8,6 +8,7 @@ import (
 
 	"tapline/bot"
 	"tapline/bot/policy"
+	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -86,7 +87,7 @@ func (s *Service) describe(a Actor, st *state, evs []*models.CaseEvent, full boo
 	var b strings.Builder
 	fmt.Fprintf(&b, "投诉 %s「%s」\n部门：%s", c.Number, StatusName(c.Status), s.deptName(c.Department))
 	if c.Major {
-		fmt.Fprintf(&b, "（重大投诉：%s）", c.MajorReason)
+		fmt.Fprintf(&b, "（重大投诉：%s）", remind.CriterionName(c.MajorReason))
 	}
 	fmt.Fprintf(&b, "\n居民：%s %s\n地址：%s\n内容：%s", name, phone, c.Address, c.Details)
 	if c.Expectation != "" {
