@@ -31,6 +31,7 @@ type Engine struct {
 	filer     Filer
 	cases     Cases
 	residents models.ResidentService
+	desk      CaseDesk // the conversation about open cases (WithCaseDesk); nil: none
 	clock     bot.Clock
 	log       *slog.Logger
 	ttl       time.Duration
@@ -82,7 +83,20 @@ func (e *Engine) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
 	if u.Kind == bot.KindEvent && strings.EqualFold(u.Event, "unsubscribe") {
 		return bot.Reply{}, nil
 	}
-	out, err := e.step(ctx, u)
+	var pre *Session
+	loaded := false
+	if e.desk != nil && talkable(u) {
+		s, err := e.store.Load(ctx, u.SenderID)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("dialog load: %w", err)
+		}
+		reply, done, rest, err := e.talk(ctx, u, s)
+		if done || err != nil {
+			return reply, err
+		}
+		pre, loaded = rest, true
+	}
+	out, err := e.step(ctx, u, pre, loaded)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -90,13 +104,17 @@ func (e *Engine) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
 	return bot.Reply{Text: e.render(out, res)}, nil
 }
 
-// step loads the session, runs one step and stores the result, retrying the
-// whole step when another message of the same resident won the race.
-func (e *Engine) step(ctx context.Context, u bot.Update) (Outcome, error) {
+// step loads the session (the first time pre, when loaded says it was
+// read already), runs one step and stores the result, retrying the whole
+// step when another message of the same resident won the race.
+func (e *Engine) step(ctx context.Context, u bot.Update, pre *Session, loaded bool) (Outcome, error) {
 	var known *Contact
 	looked := false
 	for attempt := 0; ; attempt++ {
-		s, err := e.store.Load(ctx, u.SenderID)
+		s, err := pre, error(nil)
+		if attempt > 0 || !loaded {
+			s, err = e.store.Load(ctx, u.SenderID)
+		}
 		if err != nil {
 			return Outcome{}, fmt.Errorf("dialog load: %w", err)
 		}

@@ -34,12 +34,14 @@ type Data struct {
 	Number      string  // case number
 	Cases       []CaseLine
 	Attachments int
-	Pending     string // the next complaint of the same message
+	Pending     string   // the next complaint of the same message
+	Case        CaseLine // the case a message after the filing is about
+	Measure     string   // the measures put to the resident on Case
 }
 
 // CaseLine is one row of a resident's case list (PRODUCT A3).
 type CaseLine struct {
-	Number, Category, Status, Date string
+	Number, Category, Status, Date, Department string
 }
 
 // Text keys used besides ask_<state> and reask_<state>.
@@ -97,7 +99,7 @@ func RequiredKeys() []string {
 	for _, s := range States {
 		keys = append(keys, askKey(s), reaskKey(s))
 	}
-	return keys
+	return append(keys, afterKeys...)
 }
 
 func askKey(s State) string   { return "ask_" + string(s) }

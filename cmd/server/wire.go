@@ -56,7 +56,7 @@ func (a *App) wire(ctx context.Context) error {
 		casework.WithRemind(a.remind), casework.WithAftercare(a.db, 3), casework.WithPrevent(a.prevent),
 		casework.WithPublish(a.publish, a.sched))
 	engine := dialog.New(a.policy, texts, sessions, svc, svc, a.db, a.clock,
-		dialog.WithLogger(a.log))
+		dialog.WithLogger(a.log), dialog.WithCaseDesk(a.work))
 	verifier, err := a.wechatVerifier()
 	if err != nil {
 		return err

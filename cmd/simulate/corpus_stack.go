@@ -81,7 +81,7 @@ func newDeskStack(db *store.DB, rdb redis.UniversalClient, prefix, policyPath, d
 	hints := redisstore.NewPendingHints(rdb, prefix, 10*time.Minute)
 	work := casework.New(pol, casework.HintedWork(db, hints, log), db, nopQueue{}, clock, log,
 		casework.WithAftercare(db, 3))
-	engine := dialog.New(pol, texts, sessions, svc, svc, db, clock, dialog.WithLogger(log))
+	engine := dialog.New(pol, texts, sessions, svc, svc, db, clock, dialog.WithLogger(log), dialog.WithCaseDesk(work))
 	return &deskStack{clock: clock, db: db, work: work, engine: engine, texts: texts}, nil
 }
 

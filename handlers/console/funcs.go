@@ -62,7 +62,9 @@ func (c *Console) funcs() template.FuncMap {
 // eventLabels name the timeline events that are no lifecycle action.
 var eventLabels = map[string]string{
 	"created": "登记", "supplemented": "补充", casework.EventPhoto: "照片",
-	casework.EventResidentAnswer: "居民回复", "reopen": "回访不满意，重新处理", "major": "重大投诉",
+	casework.EventResidentAnswer: "居民回复", casework.EventResidentInquiry: "居民询问进度",
+	casework.EventResidentQuestion: "居民提问", casework.EventResidentRemark: "居民补充",
+	"reopen": "回访不满意，重新处理", "major": "重大投诉",
 	"deadline_" + remind.KindRemind: "到期提醒", "deadline_" + remind.KindWarn: "超时警告",
 	"deadline_" + remind.KindEscalate: "超时上报",
 }

@@ -74,7 +74,7 @@ func (p *player) resident(ctx context.Context, s *Step) error {
 	}
 	st := StepResult{Text: s.Resident.Show(), Keys: keys, WantNew: s.Expect.NewCase, Opened: opensComplaint(keys)}
 	if s.Expect.NewCase {
-		in, err := p.intake(ctx, nil, false)
+		in, err := p.intake(ctx, nil, false, r)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,6 @@ func (p *player) resident(ctx context.Context, s *Step) error {
 			st.Problems = append(st.Problems, "a message about the open case started a new complaint")
 		}
 	}
-	_ = r
 	p.res.Steps = append(p.res.Steps, st)
 	return nil
 }
@@ -174,7 +173,7 @@ func (p *player) afterNew(ctx context.Context, before snap, in Intake, want *Exp
 	}
 	cs, err := p.desk.Cases(ctx, p.openID)
 	if err != nil || len(cs) <= before.cases {
-		return []Check{{Slot: "filed", Want: "a second case", Got: fmt.Sprintf("%d cases", len(cs))}}
+		return []Check{{Slot: "filed", Want: "a new case", Got: fmt.Sprintf("%d cases", len(cs))}}
 	}
 	return compare(want, cs[len(cs)-1])
 }

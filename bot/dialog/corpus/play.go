@@ -69,7 +69,7 @@ func (p *player) run(ctx context.Context) error {
 			return fmt.Errorf("remember: %w", err)
 		}
 	}
-	in, err := p.intake(ctx, p.c.Says, true)
+	in, err := p.intake(ctx, p.c.Says, true, "")
 	if err != nil {
 		return err
 	}
@@ -87,12 +87,11 @@ func (p *player) run(ctx context.Context) error {
 	return nil
 }
 
-// intake sends says, then answers the desk's questions until it asks
-// nothing more. first marks the conversation's opening (for the
-// guidance check).
-func (p *player) intake(ctx context.Context, says []Turn, first bool) (Intake, error) {
+// intake sends says, then answers the desk's questions (the first in
+// reply, when says is empty) until it asks nothing more. first marks the
+// conversation's opening (for the guidance check).
+func (p *player) intake(ctx context.Context, says []Turn, first bool, reply string) (Intake, error) {
 	var in Intake
-	var reply string
 	for i, t := range says {
 		if err := p.wait(t.Wait); err != nil {
 			return in, err

@@ -115,8 +115,15 @@ func (r *Report) countMajor(ch Check) {
 
 func (r *Report) addSteps(res *Result) {
 	for _, st := range res.Steps {
-		if st.WantNew {
-			r.NewProblems.add(st.Opened && len(st.Problems) == 0)
+		if st.WantNew { // the case it files counts in the slots like any other
+			filed := st.Opened
+			for _, ch := range st.Filed {
+				if t := r.Slots[ch.Slot]; t != nil {
+					t.add(ch.OK)
+				}
+				filed = filed && ch.Slot != "filed"
+			}
+			r.NewProblems.add(filed)
 			continue
 		}
 		r.AboutCase.add(!st.Opened)
