@@ -34,6 +34,7 @@ type Message struct {
 	Content      string   `xml:"Content,omitempty"`
 	PicURL       string   `xml:"PicUrl,omitempty"`
 	MediaID      string   `xml:"MediaId,omitempty"`
+	Recognition  string   `xml:"Recognition,omitempty"` // a voice message's speech recognition result
 	LocationX    float64  `xml:"Location_X,omitempty"`
 	LocationY    float64  `xml:"Location_Y,omitempty"`
 	Label        string   `xml:"Label,omitempty"`

@@ -176,6 +176,10 @@ func measureBaseline(ctx context.Context, o loadOptions, b backend, creds wechat
 }
 
 func measureTapline(ctx context.Context, o loadOptions, b backend, creds wechatCreds, run string) (*phase, *filings, error) {
+	texts, err := textsIn(o.configs)
+	if err != nil {
+		return nil, nil, err
+	}
 	env := childEnviron("HTTP_ADDR=127.0.0.1:0", "TAPLINE_METRICS_ADDR=127.0.0.1:0", "TAPLINE_DATA_DIR="+b.dir,
 		"TAPLINE_POLICY_FILE="+filepath.Join(o.configs, "policy.yaml"),
 		"TAPLINE_DIALOG_FILE="+filepath.Join(o.configs, "dialog.yaml"),
@@ -190,7 +194,7 @@ func measureTapline(ctx context.Context, o loadOptions, b backend, creds wechatC
 	}
 	f := newFilings()
 	client := creds.client(c.URL, httpClient(o.residents))
-	rec, elapsed := runPhase(ctx, o.residents, o.warmup, o.duration, dialogWorker(client, run, f))
+	rec, elapsed := runPhase(ctx, o.residents, o.warmup, o.duration, dialogWorker(client, run, f, texts))
 	rss := c.peakRSSMB()
 	c.stop() // before the check: SQLite is read after the server closed it
 	return &phase{name: "Tapline", elapsed: elapsed, rec: rec, rssMB: rss, logErrs: c.errorLines()}, f, nil

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 
+	"tapline/bot/dialog"
 	"tapline/bot/simclient"
 )
 
@@ -44,18 +45,19 @@ func (f *filings) filed(openID, number string) {
 // dialogWorker plays one resident after another through the whole intake
 // dialog (the simulator's script: a wrong phone number, a corrected
 // address, then 确认).
-func dialogWorker(c *simclient.Client, run string, f *filings) worker {
+func dialogWorker(c *simclient.Client, run string, f *filings, texts *dialog.Texts) worker {
 	return func(ctx context.Context, id int, rec *recorder, stop func() bool) {
 		for seq := 0; !stop(); seq++ {
-			playDialog(ctx, c, fmt.Sprintf("o-load-%s-%d-%d", run, id, seq), rec, f, stop)
+			playDialog(ctx, c, fmt.Sprintf("o-load-%s-%d-%d", run, id, seq), rec, f, stop, texts)
 		}
 	}
 }
 
 const maxTurns = 30
 
-func playDialog(ctx context.Context, c *simclient.Client, openID string, rec *recorder, f *filings, stop func() bool) {
-	s := newScript("ordinary")
+func playDialog(ctx context.Context, c *simclient.Client, openID string, rec *recorder, f *filings, stop func() bool,
+	texts *dialog.Texts) {
+	s := newScript("ordinary", texts)
 	var msgID int64
 	say := func(kind, text string) (string, bool) {
 		msgID++
@@ -95,7 +97,7 @@ func playDialog(ctx context.Context, c *simclient.Client, openID string, rec *re
 // echoTexts are the messages the baselines get: the same texts a resident
 // sends in the dialog.
 var echoTexts = []string{
-	newScript("ordinary").opening, "从上周五开始，每天晚上七点到十点水最小，整栋楼都这样",
+	newScript("ordinary", nil).opening, "从上周五开始，每天晚上七点到十点水最小，整栋楼都这样",
 	"我姓王，叫王建国", "138 1234 567", "１３８ １２３４ ５６７８", "幸福小区3栋2单元501",
 	"希望尽快恢复正常水压，给个说法", "地址写错了", "幸福小区5栋2单元501", "确认",
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tapline/bot"
+	"tapline/bot/dialog"
 	"tapline/bot/simclient"
 )
 
@@ -23,10 +24,14 @@ func playMajor(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	texts, err := loadTexts(o.dialog)
+	if err != nil {
+		return err
+	}
 	var numbers []string
 	for i, building := range []string{"3栋", "5栋", "12栋"} {
 		r := &resident{out: out, openID: "o-sim-" + randomHex(6), msgID: time.Now().UnixNano() % 1e12,
-			script: burstScript(i, "幸福小区"+building+"1单元101")}
+			script: burstScript(i, "幸福小区"+building+"1单元101", texts)}
 		r.client = &simclient.Client{URL: strings.TrimRight(o.url, "/") + "/webhooks/wechat", Token: creds.Token,
 			AppID: creds.AppID, OA: "gh_tapline_demo", EncodingAESKey: creds.AESKey}
 		fmt.Fprintf(out, "—— 第 %d 户 %s ——\n", i+1, r.openID)
@@ -44,8 +49,8 @@ func playMajor(ctx context.Context, o options, out io.Writer) error {
 }
 
 // burstScript is household i's emergency with its own phone and address.
-func burstScript(i int, addr string) *script {
-	s := newScript("emergency")
+func burstScript(i int, addr string, texts *dialog.Texts) *script {
+	s := newScript("emergency", texts)
 	s.opening = "快来人！小区门口水管爆了，水喷得老高，路面都在冒水"
 	s.phones = []string{fmt.Sprintf("1391234560%d", i)}
 	s.address = []string{addr, addr}

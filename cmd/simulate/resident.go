@@ -17,8 +17,8 @@ import (
 )
 
 type options struct {
-	url, credentials, scenario, mode, openID string
-	wait                                     time.Duration
+	url, credentials, scenario, mode, openID, dialog string
+	wait                                             time.Duration
 }
 
 type credentials struct {
@@ -63,7 +63,11 @@ func playResident(ctx context.Context, o options, out io.Writer) error {
 
 // fileComplaint plays the resident's intake dialog and returns the number.
 func fileComplaint(ctx context.Context, o options, creds credentials, out io.Writer) (*resident, string, error) {
-	r := &resident{out: out, openID: o.openID, msgID: time.Now().UnixNano() % 1e12, script: newScript(o.scenario)}
+	texts, err := loadTexts(o.dialog)
+	if err != nil {
+		return nil, "", err
+	}
+	r := &resident{out: out, openID: o.openID, msgID: time.Now().UnixNano() % 1e12, script: newScript(o.scenario, texts)}
 	if r.openID == "" {
 		r.openID = "o-sim-" + randomHex(6)
 	}
@@ -77,19 +81,27 @@ func fileComplaint(ctx context.Context, o options, creds credentials, out io.Wri
 	return r, number, err
 }
 
-// converse answers the dialog until a case number appears.
+// converse answers the dialog until it asks nothing more and returns the
+// case number it gave.
 func (r *resident) converse(ctx context.Context) (string, error) {
 	reply, err := r.say(ctx, r.script.opening)
+	number := ""
 	for turn := 0; err == nil && turn < 20; turn++ {
-		if n := caseNumber.FindString(reply); n != "" && !r.script.needsMore(reply) {
-			return n, nil
+		if n := caseNumber.FindString(reply); n != "" {
+			number = n
+		}
+		if r.script.question(reply) == "" {
+			if number == "" {
+				return "", fmt.Errorf("the dialog asks nothing more and gave no case number; last reply: %q", reply)
+			}
+			return number, nil
 		}
 		reply, err = r.say(ctx, r.script.answer(reply))
 	}
 	if err != nil {
 		return "", err
 	}
-	return "", fmt.Errorf("no case number after 20 turns; last reply: %q", reply)
+	return "", fmt.Errorf("still asking after 20 turns; last reply: %q", reply)
 }
 
 // say sends one text message and prints the exchange.

@@ -1,20 +1,28 @@
 package main
 
-import "strings"
+import (
+	"fmt"
+	"path/filepath"
 
-// script answers the dialog's questions the way a real resident does:
-// it recognises the question by its words, gives one wrong phone number
-// first, and corrects the address at the read-back.
+	"tapline/bot/dialog"
+	"tapline/bot/dialog/corpus"
+)
+
+// script answers the dialog's questions the way a real resident does: it
+// recognises the question by its text key (configs/dialog.yaml, never by
+// its wording), gives one wrong phone number first, and corrects the
+// address at the read-back.
 type script struct {
-	opening      string
-	phones       []string
-	address      []string
-	corrected    bool
-	supplemented bool
+	texts     *dialog.Texts
+	opening   string
+	phones    []string
+	address   []string
+	corrected bool
 }
 
-func newScript(scenario string) *script {
+func newScript(scenario string, texts *dialog.Texts) *script {
 	s := &script{
+		texts:   texts,
 		opening: "你好，我们幸福小区这几天水压特别小，楼上洗澡都洗不了 😫",
 		phones:  []string{"138 1234 567", "１３８ １２３４ ５６７８"},
 		address: []string{"幸福小区3栋2单元501", "幸福小区5栋2单元501"},
@@ -27,35 +35,48 @@ func newScript(scenario string) *script {
 	return s
 }
 
-// needsMore reports whether a reply that carries a case number still asks
-// for information (an emergency filed before every item was known).
-func (s *script) needsMore(reply string) bool {
-	return strings.Contains(reply, "补充") && !strings.Contains(reply, "已补充")
+// loadTexts reads the dialog texts the script recognises questions by.
+func loadTexts(path string) (*dialog.Texts, error) {
+	t, err := dialog.LoadTexts(path)
+	if err != nil {
+		return nil, fmt.Errorf("simulate: %w (run from the repository, or give -dialog)", err)
+	}
+	return t, nil
 }
 
-func (s *script) answer(q string) string {
-	switch {
-	case strings.Contains(q, "核对"):
+// textsIn loads dialog.yaml from a configs folder.
+func textsIn(configs string) (*dialog.Texts, error) {
+	return loadTexts(filepath.Join(configs, "dialog.yaml"))
+}
+
+// question returns what a reply asks for ("" when it asks nothing more).
+func (s *script) question(reply string) string { return corpus.Question(s.texts.Recognise(reply)) }
+
+// answer answers the question of reply.
+func (s *script) answer(reply string) string {
+	switch s.question(reply) {
+	case "confirm":
 		if !s.corrected {
 			s.corrected = true
 			return "地址写错了"
 		}
 		return "确认"
-	case strings.Contains(q, "上次您留的"):
+	case "offer":
 		return "是的"
-	case strings.Contains(q, "称呼") || strings.Contains(q, "姓名"):
+	case "name":
 		return "我姓王，叫王建国"
-	case strings.Contains(q, "电话") || strings.Contains(q, "号码"):
+	case "phone":
 		return pop(&s.phones)
-	case strings.Contains(q, "地址"):
+	case "address", "fix":
 		return pop(&s.address)
-	case strings.Contains(q, "怎么处理") || strings.Contains(q, "处理结果"):
+	case "expectation":
 		return "希望尽快恢复正常水压，给个说法"
-	case strings.Contains(q, "哪一类"):
+	case "category":
 		return "2"
-	default:
-		return "从上周五开始，每天晚上七点到十点水最小，整栋楼都这样"
+	case "which":
+		return "3"
 	}
+	return "从上周五开始，每天晚上七点到十点水最小，整栋楼都这样"
 }
 
 // pop returns the first answer and keeps the last one for repeats.

@@ -208,3 +208,8 @@ func opensComplaint(keys []string) bool {
 	}
 	return false
 }
+
+// Question returns the slot the last question of a reply asks for
+// ("name", "confirm", "followup" …; keys as Recogniser gives them), "" when
+// the reply asks nothing: how the simulator's resident follows the dialog.
+func Question(keys []string) string { return questionSlot(keys) }
