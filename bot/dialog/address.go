@@ -171,7 +171,7 @@ func hasAnyMarker(s string) bool {
 // as a house number does.
 var (
 	roadMarkers     = []string{"路", "街", "大道", "巷", "道"}
-	crossingMarkers = []string{"交叉口", "十字路口", "丁字路口", "路口", "交汇处", "交界处", "岔口"}
+	crossingMarkers = []string{"交叉口", "十字路口", "丁字路口", "路口", "交汇处", "交界处", "岔口", "交叉", "交汇", "交界", "靠近"}
 )
 
 // isIntersection reports whether s names a crossing of two roads.

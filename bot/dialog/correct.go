@@ -73,6 +73,7 @@ func firstRune(s string) (rune, int) {
 // message began with one.
 func (st *stepper) corrections(t string) bool {
 	first, rest := firstSentence(t)
+	first = strings.TrimLeft(trimPolite(first), " ，,")
 	fixing := st.correctOne(first)
 	if fixing == "" {
 		return false
@@ -87,6 +88,19 @@ func (st *stepper) corrections(t string) bool {
 		st.advance()
 	}
 	return true
+}
+
+// politeLeads open a correction without changing it ("不好意思不是12号楼是21号楼").
+var politeLeads = []string{"不好意思", "对不起", "抱歉", "sorry", "哦", "噢", "啊", "呃", "那个", "刚才", "我刚才"}
+
+func trimPolite(t string) string {
+	for {
+		w := prefixAny(t, politeLeads)
+		if w == "" {
+			return t
+		}
+		t = strings.TrimLeft(t[len(w):], " ，,。")
+	}
 }
 
 // stateFixed marks a correction applied in full.

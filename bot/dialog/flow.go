@@ -68,7 +68,11 @@ func (st *stepper) next() State {
 func (st *stepper) followupDue() bool {
 	d := &st.s.Draft
 	f, ok := st.env.Followups[d.Category]
-	return ok && !d.FollowedUp && d.Emergency == "" && !st.s.Human && d.Details != "" && f.vague(d.Details)
+	said := d.Details
+	if !hasDigit(d.Address) { // a place, not a home: "西湖文化广场地铁站C口" says where a leak is
+		said += "。" + d.Address
+	}
+	return ok && !d.FollowedUp && d.Emergency == "" && !st.s.Human && d.Details != "" && f.vague(said)
 }
 
 // submit asks the engine to file (or to supplement an emergency filing);

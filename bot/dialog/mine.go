@@ -47,6 +47,8 @@ func mine(p *policy.Policy, text string) found {
 		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	} else if s, e, ok := findAddress(noName); ok && (hasDigit(string(noName[s:e])) || isIntersection(string(noName[s:e]))) {
 		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
+	} else if s, e, ok := placeClauses(p, noName); ok {
+		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	}
 	f.Details, f.Expect = details(f.blank(true, true))
 	if isNegative(t) || noneExp[compact(t)] {

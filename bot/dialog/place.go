@@ -12,7 +12,8 @@ import (
 var landmarks = []string{"医院", "卫生院", "营业厅", "学校", "中学", "小学", "幼儿园", "大学", "学院", "食堂", "公园",
 	"超市", "商场", "银行", "公交站", "地铁站", "车站", "菜场", "菜市场", "市场", "财务室", "办公室", "总部", "公司",
 	"工厂", "酒店", "宾馆", "饭店", "餐厅", "派出所", "政府", "街道办", "村委", "居委会", "物业", "加油站",
-	"停车场", "车库", "体育馆", "图书馆", "广场", "大厦", "中心", "花园", "菜市场", "桥", "站"}
+	"停车场", "车库", "体育馆", "图书馆", "广场", "大厦", "中心", "花园", "菜市场", "桥", "站", "工地", "高架", "地铁",
+	"档案馆", "博物馆", "医院"}
 
 // placeSuffixes follow an address and belong to it ("交叉口东北角",
 // "南门", "88号门口", "往北50米").
@@ -145,6 +146,59 @@ func hasEstate(s string) bool { return namedBefore(s, estateMarkers) }
 // the next pause, is the address ("地址是临平区星光街道桂花苑11幢").
 var addressLeads = []string{"地址是", "地址:", "地址在", "地址", "住址是", "住址", "家住在", "家住", "我家在", "我家住在",
 	"我家住", "住在", "我住在", "我住", "位于", "住"}
+
+// placeClauses finds an address said as a place in free text, with no
+// lead word and no number: the clauses around a named landmark or an
+// intersection that say nothing about the problem ("留石高架下面，沈半路和石祥
+// 路交叉的地方，有个阀门一直在漏水"). The span is in runes of r.
+func placeClauses(p interface {
+	Classify(string) (string, []string)
+}, r []rune) (start, end int, ok bool) {
+	type clause struct{ s, e int }
+	var cs []clause
+	for i := 0; i < len(r); {
+		j := i
+		for j < len(r) && !isPause(r[j]) && r[j] != blankRune {
+			j++
+		}
+		if j > i {
+			cs = append(cs, clause{i, j})
+		}
+		i = j + 1
+	}
+	placeLike := func(c clause) bool {
+		s := string(r[c.s:c.e])
+		k, _ := p.Classify(s)
+		return k == "" && meaningful(s) >= 2 && !saysMore(s) &&
+			(hasAnyMarker(s) || suffixIn(s) || namedLandmark(s) || isIntersection(s))
+	}
+	for n, c := range cs {
+		s := string(r[c.s:c.e])
+		if !placeLike(c) || !(namedLandmark(s) || isIntersection(s)) {
+			continue
+		}
+		first, last := n, n
+		for first > 0 && placeLike(cs[first-1]) && cs[first-1].e+1 == cs[first].s {
+			first--
+		}
+		for last+1 < len(cs) && placeLike(cs[last+1]) && cs[last].e+1 == cs[last+1].s {
+			last++
+		}
+		return cs[first].s, cs[last].e, true
+	}
+	return 0, 0, false
+}
+
+// saysMore reports whether a clause says something besides a place: who
+// the resident is ("我是东方幼儿园的后勤") or what happened ("水漫到车库里了").
+func saysMore(s string) bool {
+	return strings.Contains(s, "了") || containsAny(s, []string{"我是", "我叫", "本人", "姓", "我们是"})
+}
+
+// suffixIn reports whether s holds a place suffix ("下面", "旁边").
+func suffixIn(s string) bool {
+	return containsAny(s, append(placeSuffixes, "下面", "上面", "附近"))
+}
 
 // ledAddress finds an address right after an address lead; the span is
 // in runes of r (which may hold blanked spans).

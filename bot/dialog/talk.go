@@ -74,9 +74,11 @@ var (
 	newProblem   = []string{"另外", "还有个", "还有一个", "还有件", "还有一件", "另一个问题", "另一件事", "新问题", "新的问题", "别的问题", "再反映", "再投诉", "又一个问题"}
 	progressWord = []string{"进度", "怎么样了", "怎么样啦", "处理了没", "处理了吗", "处理好了吗", "有结果", "结果怎么样", "什么时候", "啥时候",
 		"几时", "多久", "还要等", "等了", "还没", "没人来", "没人管", "有没有人管", "到底", "快点", "催", "动静", "来了没", "怎么还", "咋还", "到现在"}
-	thanksWords  = []string{"谢谢", "感谢", "辛苦", "多谢", "麻烦你们了", "thank", "thx"}
-	rejectWords  = []string{"不行", "不同意", "不接受", "不满意", "太少", "不合理", "不可能", "不答应", "没用", "不够", "不要这样", "拒绝", "不认可", "不认同"}
-	assentWords  = []string{"可以", "同意", "接受", "没问题", "就这么办", "按这个", "照这个", "没意见", "认可", "行的", "ok"}
+	thanksWords = []string{"谢谢", "感谢", "辛苦", "多谢", "麻烦你们了", "thank", "thx"}
+	rejectWords = []string{"不行", "不同意", "不接受", "不满意", "太少", "不合理", "不可能", "不答应", "没用", "不够", "不要这样",
+		"拒绝", "不认可", "不认同", "太晚", "太慢", "太久", "等不了", "不能等", "必须"}
+	assentWords = []string{"可以", "同意", "接受", "没问题", "就这么办", "按这个", "照这个", "没意见", "认可", "行的", "ok", "就这样",
+		"就这么定", "这样也行", "这样可以"}
 	weakAssent   = words("嗯", "嗯嗯", "好", "好吧", "行吧", "哦", "那好吧", "知道了", "收到", "好的", "好的吧", "随便", "都行", "也行", "那行", "行", "是", "是的", "对")
 	helloWords   = words("你好", "您好", "在吗", "有人吗", "有人在吗", "在不在", "喂", "hello", "hi", "你好在吗")
 	ratingRe     = regexp.MustCompile(`(?:^|[^\d])([1-5])\s*(?:分|星)|([一二三四五])\s*(?:分|星)|(?:评价|打分|评分)\s*[:：]?\s*([1-5])`)
@@ -91,6 +93,8 @@ func readTalk(p *policy.Policy, kind, text string, cases []CaseView) talk {
 	switch {
 	case kind == "image" || kind == "location":
 		return talk{kind: talkRemark, view: pick(cases, "", isOpen)}
+	case c == "" && t != "": // 👌: an acknowledgement
+		return talk{kind: talkThanks, view: &cases[0]}
 	case c == "" || isCommand(c, t) || containsAny(t, newProblem) || newEmergency(p, t, cases):
 		return talk{}
 	}
@@ -119,7 +123,7 @@ func plain(p *policy.Policy, t, c string, cases []CaseView) talk {
 		return talk{kind: talkQuestion, view: open}
 	}
 	k, _ := classify(p, t)
-	if v := pick(cases, k, isOpen); v != nil && (k == "" || v.Case.Category == k || meaningful(t) < 8) {
+	if v := pick(cases, k, isOpen); v != nil && (k == "" || sameDepartment(p, v.Case.Category, k) || meaningful(t) < 8) {
 		return talk{kind: talkRemark, view: v} // more about the open case, not a new problem
 	}
 	return talk{}
@@ -180,6 +184,13 @@ func newEmergency(p *policy.Policy, t string, cases []CaseView) bool {
 // isOpen reports whether v is still being handled: open, and its effect
 // not yet confirmed (a confirmed case is done for the resident, policy
 // 4.3.3; the same problem again is a new complaint).
+// sameDepartment reports whether two categories go to one department
+// (a leak and its repair are one conversation for the crew).
+func sameDepartment(p *policy.Policy, a, b string) bool {
+	ca, cb := p.Category(a), p.Category(b)
+	return ca != nil && cb != nil && ca.Department == cb.Department
+}
+
 func isOpen(v CaseView) bool {
 	s, ok := models.StatusOf(v.Case.Status)
 	return ok && s.Open && v.Case.Status != models.StatusConfirmed

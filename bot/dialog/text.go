@@ -187,7 +187,8 @@ func (st *stepper) major(t string) {
 }
 
 // humanPhrases ask for a person within a longer message.
-var humanPhrases = []string{"转人工", "人工服务", "人工客服", "找人工", "要人工", "接人工", "真人客服"}
+var humanPhrases = []string{"转人工", "人工服务", "人工客服", "找人工", "要人工", "接人工", "真人客服", "给我打电话",
+	"打电话给我", "给我回电话", "给我回个电话", "回个电话", "找个人", "来个人联系我", "打字不方便"}
 
 // asksHuman reports whether t asks for a person ("说不清楚，转人工").
 func asksHuman(t string) bool { return containsAny(t, humanPhrases) }
