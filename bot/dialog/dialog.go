@@ -83,6 +83,7 @@ type Draft struct {
 	CategoryWhy string // what decided the category: the words that fired, or the menu
 	Number      string // case number once filed (emergency filing happens before all slots are known)
 	FollowedUp  bool   // the category's follow-up question was asked
+	Place       string `json:",omitempty"` // where the resident said it is, too vague for an address ("凤起路上")
 	// Pending are further complaints of the same message (several in one),
 	// filed one after the other with the same contact details.
 	Pending []string `json:",omitempty"`

@@ -10,6 +10,7 @@ import (
 // found is what a message already says.
 type found struct {
 	Category, Name, Address, Phone, Details, Expect string
+	Place                                           string // a place mentioned, too vague for an address
 	CategoryWhy                                     string // the words that decided Category
 
 	runes          []rune // the normalised message without the phone number
@@ -49,6 +50,11 @@ func mine(p *policy.Policy, text string) found {
 		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	} else if s, e, ok := placeClauses(p, noName); ok {
 		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
+	} else if s, e, _ := findAddress(noName); e > s {
+		f.Place = truncate(string(noName[s:e]), MaxAddress) // "我家住在凤起路上": where, if no more is known
+		if containsAny(t, noNumber) { // "具体门牌我也说不清": asking again would not help
+			f.Address = truncate(f.Place, MaxAddress-len([]rune(uncheckedPlace))) + uncheckedPlace
+		}
 	}
 	f.Details, f.Expect = details(f.blank(true, true))
 	if isNegative(t) || noneExp[compact(t)] {
@@ -56,6 +62,10 @@ func mine(p *policy.Policy, text string) found {
 	}
 	return f
 }
+
+// noNumber say the resident cannot give a house number.
+var noNumber = []string{"门牌我也说不清", "门牌说不清", "门牌号说不清", "没有门牌", "不知道门牌", "门牌号不知道", "门牌不清楚",
+	"说不清几号", "不知道几号", "没门牌"}
 
 // blank returns the message with the name and/or address spans replaced
 // by blankRune, keeping rune positions.

@@ -161,10 +161,16 @@ func (st *stepper) noName(t string) bool {
 }
 
 // takePlace takes, after two re-asks, whatever the resident can say of
-// where it is, marked for the crew to confirm: the dialog must end.
+// where it is, marked for the crew to confirm: the dialog must end. A
+// resident who says they said it already ("刚才说过了") or can say no more
+// gets the place they mentioned before ("凤起路上").
 func (st *stepper) takePlace(t string, f found) bool {
 	a := placeAnswer(f.restKeepAddress())
-	if st.s.Fails[StateAddress] < 2 || meaningful(a) < 2 || isNegative(a) {
+	place := st.s.Draft.Place
+	switch {
+	case place != "" && (isNegative(a) || containsAny(a, []string{"说不清", "不清楚", "不知道", "说过"})):
+		a = place
+	case st.s.Fails[StateAddress] < 2 || meaningful(a) < 2 || isNegative(a):
 		return false
 	}
 	st.s.Draft.set(StateAddress, truncate(a, MaxAddress-len([]rune(uncheckedPlace)))+uncheckedPlace)
@@ -244,6 +250,9 @@ func (st *stepper) absorb(f found, except State, withDetails bool) int {
 	fill(StateAddress, f.Address)
 	fill(StatePhone, f.Phone)
 	fill(StateExpectation, f.Expect)
+	if f.Place != "" && d.Place == "" {
+		d.Place = f.Place
+	}
 	if withDetails {
 		fill(StateDetails, f.Details)
 	}

@@ -73,7 +73,8 @@ type talk struct {
 var (
 	newProblem   = []string{"另外", "还有个", "还有一个", "还有件", "还有一件", "另一个问题", "另一件事", "新问题", "新的问题", "别的问题", "再反映", "再投诉", "又一个问题"}
 	progressWord = []string{"进度", "怎么样了", "怎么样啦", "处理了没", "处理了吗", "处理好了吗", "有结果", "结果怎么样", "什么时候", "啥时候",
-		"几时", "多久", "还要等", "等了", "还没", "没人来", "没人管", "有没有人管", "到底", "快点", "催", "动静", "来了没", "怎么还", "咋还", "到现在"}
+		"几时", "多久", "还要等", "等了", "还没", "没人来", "没人管", "有没有人管", "到底", "快点", "催", "动静", "来了没", "怎么还", "咋还", "到现在",
+		"几天", "多长时间", "多少天"}
 	thanksWords = []string{"谢谢", "感谢", "辛苦", "多谢", "麻烦你们了", "thank", "thx"}
 	rejectWords = []string{"不行", "不同意", "不接受", "不满意", "太少", "不合理", "不可能", "不答应", "没用", "不够", "不要这样",
 		"拒绝", "不认可", "不认同", "太晚", "太慢", "太久", "等不了", "不能等", "必须"}
@@ -84,6 +85,24 @@ var (
 	ratingRe     = regexp.MustCompile(`(?:^|[^\d])([1-5])\s*(?:分|星)|([一二三四五])\s*(?:分|星)|(?:评价|打分|评分)\s*[:：]?\s*([1-5])`)
 	delightWords = []string{"非常满意", "很满意", "特别满意", "十分满意", "五星好评", "满分"}
 )
+
+// ackTokens make up a short acknowledgement ("好的知道了", "收到收到").
+var ackTokens = []string{"知道了", "收到", "明白", "了解", "好的", "好", "嗯", "行", "ok", "哦", "噢", "吧", "啦", "了", "啊"}
+
+// onlyAcks reports whether compact text c is an acknowledgement alone.
+func onlyAcks(c string) bool {
+	if c == "" {
+		return false
+	}
+	for c != "" {
+		w := prefixAny(c, ackTokens)
+		if w == "" {
+			return false
+		}
+		c = c[len(w):]
+	}
+	return true
+}
 
 // readTalk reads a message of a resident who has cases to talk about
 // (cases, newest first). kind is the update's kind.
@@ -113,7 +132,7 @@ func readTalk(p *policy.Policy, kind, text string, cases []CaseView) talk {
 func plain(p *policy.Policy, t, c string, cases []CaseView) talk {
 	open := pick(cases, "", isOpen)
 	switch {
-	case containsAny(t, thanksWords) || weakAssent[c]:
+	case containsAny(t, thanksWords) || weakAssent[c] || onlyAcks(c):
 		return talk{kind: talkThanks, view: &cases[0]}
 	case helloWords[c]:
 		return talk{kind: talkHello, view: orNewest(open, cases)}

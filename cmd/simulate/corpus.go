@@ -48,9 +48,13 @@ func runCorpus(ctx context.Context, args []string, out io.Writer) error {
 	results := playCorpus(ctx, desk, convs, randomHex(4))
 	all := corpus.Summarise(fmt.Sprintf("all (%s)", o.dir), results)
 	all.Print(out, o.transcripts)
-	if held := heldOut(results); len(held) > 0 {
+	if held := tagged(results, "heldout"); len(held) > 0 {
 		fmt.Fprintln(out)
 		corpus.Summarise("held out (written after the fixes)", held).Print(out, false)
+	}
+	if late := tagged(results, "late"); len(late) > 0 {
+		fmt.Fprintln(out)
+		corpus.Summarise("written last, never tuned on", late).Print(out, false)
 	}
 	if o.strict && len(all.Missed()) > 0 {
 		return fmt.Errorf("corpus: %d target(s) missed", len(all.Missed()))
@@ -133,10 +137,11 @@ func filterConvs(cs []*corpus.Conversation, keep func(*corpus.Conversation) bool
 	return out
 }
 
-func heldOut(rs []*corpus.Result) []*corpus.Result {
+// tagged returns the results of conversations with tag.
+func tagged(rs []*corpus.Result, tag string) []*corpus.Result {
 	var out []*corpus.Result
 	for _, r := range rs {
-		if r.Conv.Has("heldout") {
+		if r.Conv.Has(tag) {
 			out = append(out, r)
 		}
 	}

@@ -50,7 +50,7 @@ func TestCorpus(t *testing.T) {
 	if missed := report.Missed(); len(missed) > 0 {
 		t.Errorf("targets missed: %v\n%s", missed, out.String())
 	}
-	if held := heldOut(results); len(held) > 0 {
+	if held := tagged(results, "heldout"); len(held) > 0 {
 		if missed := corpus.Summarise("held out", held).Missed(); len(missed) > 0 {
 			t.Errorf("held-out targets missed: %v", missed)
 		}
