@@ -52,7 +52,7 @@ func mine(p *policy.Policy, text string) found {
 		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	} else if s, e, _ := findAddress(noName); e > s {
 		f.Place = truncate(string(noName[s:e]), MaxAddress) // "我家住在凤起路上": where, if no more is known
-		if containsAny(t, noNumber) { // "具体门牌我也说不清": asking again would not help
+		if containsAny(t, noNumber) {                       // "具体门牌我也说不清": asking again would not help
 			f.Address = truncate(f.Place, MaxAddress-len([]rune(uncheckedPlace))) + uncheckedPlace
 		}
 	}
