@@ -369,3 +369,19 @@ func TestHostileAndHugeInput(t *testing.T) {
 		t.Fatalf("details changed: %q", d.Details)
 	}
 }
+
+// TestSilentEmergencyResidentReturns: a resident who went quiet after an
+// emergency filing is never told the complaint was not submitted.
+func TestSilentEmergencyResidentReturns(t *testing.T) {
+	h := newHarness(t)
+	h.say("o1", "楼下马路上水管爆了，水喷得老高")
+	h.clock.advance(2 * time.Hour)
+	got := h.expect("o1", "在吗", "已经登记", "TS20261127-0042", "详细地址")
+	if strings.Contains(got, "还没提交") {
+		t.Fatalf("a filed emergency called not submitted: %s", got)
+	}
+	h.clock.advance(DefaultTTL + time.Hour)
+	if got := h.say("o1", "你好"); strings.Contains(got, "未提交") || !strings.Contains(got, "已经登记") {
+		t.Fatalf("after expiry: %s", got)
+	}
+}

@@ -97,7 +97,7 @@ func Step(env Env, s *Session, in Input) Outcome {
 		idle := in.Now.Sub(s.UpdatedAt)
 		switch {
 		case env.TTL > 0 && idle > env.TTL:
-			pre = append(pre, Msg{Key: keyExpired})
+			pre = append(pre, Msg{Key: expiredKey(s)})
 			if st.in.Known == nil {
 				st.in.Known = s.Known
 			}
@@ -110,7 +110,7 @@ func Step(env Env, s *Session, in Input) Outcome {
 	st.dispatch()
 	out := st.out
 	if resumed && out.Op == OpSave && out.Session != nil && out.Session.Draft.Key == s.Draft.Key {
-		pre = append(pre, Msg{Key: keyResume})
+		pre = append(pre, Msg{Key: resumeKey(s)})
 	}
 	out.Msgs = append(pre, out.Msgs...)
 	if out.Session != nil && out.Op == OpSave {
@@ -120,6 +120,22 @@ func Step(env Env, s *Session, in Input) Outcome {
 		}
 	}
 	return out
+}
+
+// resumeKey and expiredKey greet a returning resident: an emergency
+// already filed is never called "not yet submitted" (issue 12).
+func resumeKey(s *Session) string {
+	if s.Draft.Number != "" {
+		return keyResumeFiled
+	}
+	return keyResume
+}
+
+func expiredKey(s *Session) string {
+	if s.Draft.Number != "" {
+		return keyExpiredFiled
+	}
+	return keyExpired
 }
 
 func (st *stepper) say(key string) { st.out.Msgs = append(st.out.Msgs, Msg{Key: key}) }
@@ -180,7 +196,7 @@ func (st *stepper) onEvent() {
 			st.say(keyStart)
 			return
 		}
-		st.say(keyResume)
+		st.say(resumeKey(st.s))
 		st.prompt()
 	case strings.EqualFold(u.Event, "click") && strings.EqualFold(u.EventKey, "QUERY"):
 		st.query()

@@ -82,6 +82,8 @@ const (
 	keyAddressTaken    = "address_taken"
 	keyUpdatedUrgent   = "updated_emergency"
 	keyAlsoFiling      = "also_filing"
+	keyResumeFiled     = "resume_filed"
+	keyExpiredFiled    = "expired_filed"
 )
 
 // otherCategory is the policy.yaml category the hotline forwards (policy 3.1).
@@ -95,7 +97,7 @@ func RequiredKeys() []string {
 		keyHumanPhone, keyEmergency, keyFiled, keyFiledEmergency, keySupplemented, keyFileFailed,
 		keyEmergencyFailed, keyCases, keyCasesNone, keyCase, keyCaseNotFound, keyQueryFailed,
 		keyUnsupported, keyGotImage, keyGotVoice, keyGotLocation, keyCategoryOther, keyNameWhy, keyAddressTaken,
-		keyUpdatedUrgent, keyAlsoFiling}
+		keyUpdatedUrgent, keyAlsoFiling, keyResumeFiled, keyExpiredFiled}
 	for _, s := range States {
 		keys = append(keys, askKey(s), reaskKey(s))
 	}
