@@ -147,13 +147,26 @@ func ParseTexts(b []byte) (*Texts, error) {
 		}
 		t.slots[s] = f.Slots[string(s)]
 	}
-	for k, src := range f.Texts {
+	if err := t.compile(f.Texts); err != nil {
+		return nil, err
+	}
+	if t.followups, err = compileFollowups(f.Followups, t.Has); err != nil {
+		return nil, err
+	}
+	t.compilePatterns()
+	return t, nil
+}
+
+// compile parses every text, renders it once with sample data and checks
+// that every required key is there.
+func (t *Texts) compile(texts map[string]string) error {
+	for k, src := range texts {
 		tp, err := template.New(k).Option("missingkey=error").Parse(src)
 		if err != nil {
-			return nil, fmt.Errorf("texts.%s: %w", k, err)
+			return fmt.Errorf("texts.%s: %w", k, err)
 		}
 		if err := tp.Execute(&bytes.Buffer{}, sampleData()); err != nil {
-			return nil, fmt.Errorf("texts.%s: %w", k, err)
+			return fmt.Errorf("texts.%s: %w", k, err)
 		}
 		t.tmpl[k] = tp
 	}
@@ -165,13 +178,9 @@ func ParseTexts(b []byte) (*Texts, error) {
 	}
 	if len(missing) > 0 {
 		slices.Sort(missing)
-		return nil, fmt.Errorf("texts missing: %s", strings.Join(missing, ", "))
+		return fmt.Errorf("texts missing: %s", strings.Join(missing, ", "))
 	}
-	if t.followups, err = compileFollowups(f.Followups, t.Has); err != nil {
-		return nil, err
-	}
-	t.compilePatterns()
-	return t, nil
+	return nil
 }
 
 func sampleData() Data {

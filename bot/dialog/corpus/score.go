@@ -84,14 +84,7 @@ func (r *Result) score() {
 		r.Problems = append(r.Problems, "no case filed")
 		return
 	}
-	r.Checks = compare(c.Expect, r.Cases[0])
-	for i, e := range c.Also {
-		if len(r.Cases) <= i+1 {
-			r.Problems = append(r.Problems, fmt.Sprintf("case %d not filed", i+2))
-			continue
-		}
-		r.Checks = append(r.Checks, compare(e, r.Cases[i+1])...)
-	}
+	r.checkCases()
 	if c.Expect.Turns > 0 && r.Intake.Turns > c.Expect.Turns {
 		r.Problems = append(r.Problems, fmt.Sprintf("%d bot turns before the filing, allowed %d", r.Intake.Turns, c.Expect.Turns))
 	}
@@ -105,6 +98,19 @@ func (r *Result) score() {
 		if !ch.OK {
 			r.Problems = append(r.Problems, ch.String())
 		}
+	}
+}
+
+// checkCases compares the cases filed with Expect and Also.
+func (r *Result) checkCases() {
+	c := r.Conv
+	r.Checks = compare(c.Expect, r.Cases[0])
+	for i, e := range c.Also {
+		if len(r.Cases) <= i+1 {
+			r.Problems = append(r.Problems, fmt.Sprintf("case %d not filed", i+2))
+			continue
+		}
+		r.Checks = append(r.Checks, compare(e, r.Cases[i+1])...)
 	}
 }
 
