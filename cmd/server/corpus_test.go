@@ -70,9 +70,41 @@ func (d *webhookDesk) Staff(context.Context, string, string) (string, error) {
 	return "", errors.New("staff commands are not played through the webhook subset")
 }
 
+// caseDetail is what the scorer reads of GET /api/v1/cases/{number}.
 type caseDetail struct {
-	Case   models.Case         `json:"case"`
-	Events []*models.CaseEvent `json:"events"`
+	Case struct {
+		Number      string `json:"number"`
+		Status      string `json:"status"`
+		Category    string `json:"category"`
+		Department  string `json:"department"`
+		Major       bool   `json:"major"`
+		MajorReason string `json:"major_reason"`
+		Urgent      bool   `json:"urgent"`
+		Name        string `json:"name"`
+		Phone       string `json:"phone"`
+		Address     string `json:"address"`
+		Details     string `json:"details"`
+		Expectation string `json:"expectation"`
+	} `json:"case"`
+	Events []struct {
+		Type string `json:"type"`
+		Role string `json:"role"`
+		Text string `json:"text"`
+	} `json:"events"`
+}
+
+// model turns the detail into the case and events the scorer compares; id
+// stands for the case (the API names cases by number).
+func (cd *caseDetail) model(id uint64) (*models.Case, []*models.CaseEvent) {
+	c := cd.Case
+	out := &models.Case{ID: id, Number: c.Number, Status: c.Status, Category: c.Category, Department: c.Department,
+		Major: c.Major, MajorReason: c.MajorReason, Urgent: c.Urgent, Name: c.Name, Phone: c.Phone,
+		Address: c.Address, Details: c.Details, Expectation: c.Expectation}
+	var evs []*models.CaseEvent
+	for _, e := range cd.Events {
+		evs = append(evs, &models.CaseEvent{CaseID: id, Type: e.Type, Role: e.Role, Text: e.Text})
+	}
+	return out, evs
 }
 
 func (d *webhookDesk) detail(ctx context.Context, number string) (*caseDetail, error) {
@@ -103,10 +135,8 @@ func (d *webhookDesk) Cases(ctx context.Context, openID string) ([]*models.Case,
 		if err != nil {
 			return nil, err
 		}
-		d.mu.Lock()
-		d.ids[cd.Case.ID] = n
-		d.mu.Unlock()
-		out = append(out, &cd.Case)
+		c, _ := cd.model(d.idOf(n))
+		out = append(out, c)
 	}
 	return out, nil
 }
@@ -119,7 +149,22 @@ func (d *webhookDesk) Events(ctx context.Context, caseID uint64) ([]*models.Case
 	if err != nil {
 		return nil, err
 	}
-	return cd.Events, nil
+	_, evs := cd.model(caseID)
+	return evs, nil
+}
+
+// idOf numbers the cases the desk has seen.
+func (d *webhookDesk) idOf(number string) uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, n := range d.ids {
+		if n == number {
+			return id
+		}
+	}
+	id := uint64(len(d.ids) + 1)
+	d.ids[id] = number
+	return id
 }
 
 func (d *webhookDesk) Rating(context.Context, uint64) (int, error) { return 0, nil }
