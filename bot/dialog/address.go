@@ -43,11 +43,13 @@ func markerAt(r []rune, i int) (string, bool) {
 }
 
 func hasRunesAt(r []rune, i int, m string) bool {
-	mr := []rune(m)
-	if i+len(mr) > len(r) {
-		return false
+	for _, c := range m {
+		if i >= len(r) || r[i] != c {
+			return false
+		}
+		i++
 	}
-	return string(r[i:i+len(mr)]) == m
+	return true
 }
 
 func isAddrRune(c rune) bool {

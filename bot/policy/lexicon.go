@@ -21,9 +21,20 @@ func (p *Policy) compileLexicons() error {
 		}
 		p.major[c] = lexicon{phrases: ph, unless: unless, negate: true}
 	}
-	for _, c := range p.Categories {
+	p.catIndex = map[rune][]catPhrase{}
+	p.catNum = nil
+	for k, c := range p.Categories {
 		if c.phrases, err = compile("categories."+c.Key+".keywords", c.Keywords); err != nil {
 			return err
+		}
+		for _, ph := range c.phrases {
+			cp := catPhrase{cat: k, ph: ph}
+			for _, r := range ph.first {
+				p.catIndex[r] = append(p.catIndex[r], cp)
+			}
+			if ph.num {
+				p.catNum = append(p.catNum, cp)
+			}
 		}
 	}
 	for _, e := range p.Emergencies {
@@ -121,20 +132,26 @@ func (h hit) overlaps(o hit) bool {
 	return h.clause == o.clause && h.start < o.end && o.start < h.end
 }
 
-// hits finds every occurrence of every category phrase.
+// catPhrase is a category phrase in the index by first rune.
+type catPhrase struct {
+	cat int
+	ph  Phrase
+}
+
+// hits finds every occurrence of every category phrase, trying at each
+// position only the phrases that can start with its rune.
 func (p *Policy) hits(clauses [][]rune) []hit {
 	var out []hit
 	for ci, c := range clauses {
-		for k, cat := range p.Categories {
-			for _, ph := range cat.phrases {
-				for from := 0; from < len(c); {
-					s, e, ok := ph.find(c[from:])
-					if !ok {
-						break
-					}
-					out = append(out, hit{cat: k, phrase: ph.String(), weight: ph.Weight(), clause: ci, start: s + from, end: e + from,
-						words: strings.TrimSpace(string(c[s+from : e+from]))})
-					from += e
+		for i, r := range c {
+			cands := p.catIndex[r]
+			if isNumberRune(r) {
+				cands = append(cands[:len(cands):len(cands)], p.catNum...)
+			}
+			for _, cp := range cands {
+				if e, ok := cp.ph.matchFrom(c, 0, i); ok {
+					out = append(out, hit{cat: cp.cat, phrase: cp.ph.String(), weight: cp.ph.Weight(), clause: ci,
+						start: i, end: e, words: strings.TrimSpace(string(c[i:e]))})
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -16,6 +17,8 @@ type Phrase struct {
 	src   string
 	parts [][][]rune // part → alternatives → runes
 	lit   int        // runes of literal text in the shortest reading
+	first []rune     // the runes a match can start with
+	num   bool       // a match can start with a number ('#' first)
 }
 
 // MaxGap is how many runes may stand between two parts of a phrase.
@@ -40,7 +43,20 @@ func ParsePhrase(s string) (Phrase, error) {
 		p.parts = append(p.parts, alts)
 		p.lit += shortest
 	}
+	for _, a := range p.parts[0] {
+		if a[0] == '#' {
+			p.num = true
+		} else if !slices.Contains(p.first, a[0]) {
+			p.first = append(p.first, a[0])
+		}
+	}
 	return p, nil
+}
+
+// mayStart reports whether a match can start with r (a cheap test before
+// matching at a position).
+func (p Phrase) mayStart(r rune) bool {
+	return slices.Contains(p.first, r) || (p.num && isNumberRune(r))
 }
 
 // String returns the entry as written.
@@ -61,7 +77,10 @@ func (p Phrase) In(text string) bool {
 
 // find returns the first span of clause the phrase matches.
 func (p Phrase) find(clause []rune) (start, end int, ok bool) {
-	for i := range clause {
+	for i, r := range clause {
+		if !p.mayStart(r) {
+			continue
+		}
 		if e, ok := p.matchFrom(clause, 0, i); ok {
 			return i, e, true
 		}

@@ -37,8 +37,10 @@ type Policy struct {
 	Clustering   Clustering             `yaml:"clustering"`
 	Prevention   PreventionRule         `yaml:"prevention"`
 
-	staff map[string]*Staff
-	major map[string]lexicon // compiled Major
+	staff    map[string]*Staff
+	major    map[string]lexicon   // compiled Major
+	catIndex map[rune][]catPhrase // category phrases by the runes they start with
+	catNum   []catPhrase          // category phrases that start with a number
 }
 
 // Department is one responsible unit of policy section 3.
