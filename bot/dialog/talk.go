@@ -60,6 +60,7 @@ const (
 	talkThanks                   // 谢谢
 	talkRating                   // 5分 很满意
 	talkHello                    // 在吗
+	talkAck                      // 确认 sent again after the filing: where the case stands
 )
 
 // talk is the reading of one message.
@@ -119,6 +120,9 @@ func readTalk(p *policy.Policy, kind, text string, cases []CaseView) talk {
 	}
 	if tk, ok := rating(t, cases); ok {
 		return tk
+	}
+	if submitWords[c] && pick(cases, "", negotiating) == nil {
+		return talk{kind: talkAck, view: orNewest(pick(cases, "", isOpen), cases)}
 	}
 	if v := pick(cases, "", negotiating); v != nil {
 		if tk, ok := aboutMeasures(t, c, v); ok {
@@ -185,9 +189,10 @@ func rating(t string, cases []CaseView) (talk, bool) {
 }
 
 // isCommand reports whether the message is one the intake dialog answers
-// for everyone (我的投诉, 人工, 帮助, a case number).
+// for everyone (我的投诉, 人工, 帮助, a case number). "算了，不投诉了" after the
+// filing is no command: it goes to the department with the case.
 func isCommand(c, t string) bool {
-	return queryWords[c] || helpWords[c] || humanWords[c] || cancelWords[c] || restartWords[c] || asksHuman(t) || caseNumber(t) != ""
+	return queryWords[c] || helpWords[c] || humanWords[c] || restartWords[c] || asksHuman(t) || caseNumber(t) != ""
 }
 
 // newEmergency reports whether t is an emergency none of the cases is

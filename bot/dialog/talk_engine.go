@@ -144,6 +144,8 @@ func (e *Engine) doTalk(ctx context.Context, u bot.Update, tk talk) bot.Reply {
 		key = keyAfterThanks
 	case talkHello:
 		key = keyAfterHello
+	case talkAck:
+		key = keyAfterCase
 	}
 	if err != nil {
 		e.log.Warn("conversation about a case failed", "code", models.ErrorCode(err), "err", err)

@@ -44,6 +44,8 @@ func TestReadTalk(t *testing.T) {
 		{open, "我家水表的玻璃碎了，要换一个新的水表", talkNone}, // another kind of problem, said in full
 		{open, "楼下马路上的大水管爆了，水喷得好高", talkNone},  // a new emergency: guidance at once
 		{open, "我的投诉", talkNone},
+		{open, "确认", talkAck},         // a second 确认: where the case stands, nothing relayed
+		{open, "算了，不投诉了", talkRemark}, // the department hears it with the case
 		{open, "人工", talkNone},
 		{neg, "换啥啊？说清楚点", talkQuestion},
 		{neg, "行吧 可以", talkAccept},
