@@ -64,18 +64,22 @@ type Warning struct {
 }
 
 // Firing is what one step of a deadline writes, atomically: the row moves
-// to Step+1 (or stops when Next is zero), and the messages, the event and
-// the warning are written with it.
+// past the step (or stops when Next is zero), and the messages, the event
+// and the warning are written with it.
 type Firing struct {
 	DeadlineID uint64
-	Step       int       // the step being fired: must equal the row's Step
-	Now        time.Time // must be at or after the row's NextAt
-	Next       time.Time // the next step's time; zero: the clock stops (dropped)
-	Level      int
-	Event      *CaseEvent
-	Warning    *Warning
-	Outbox     []Outbox
-	Digest     []DigestLine // reminder lines merged per group into one message
+	Step       int // the step being fired: must equal the row's Step
+	// Through is the last step the firing covers: the steps after Step up
+	// to it were due too and are folded into it; the row moves to
+	// Through+1. Less than Step means Step.
+	Through int
+	Now     time.Time // must be at or after the row's NextAt
+	Next    time.Time // the next step's time; zero: the clock stops (dropped)
+	Level   int
+	Event   *CaseEvent
+	Warning *Warning
+	Outbox  []Outbox
+	Digest  []DigestLine // reminder lines merged per group into one message
 	// Render builds a digest message from its lines (kind and payload of
 	// an outbox row); required when Digest is not empty.
 	Render func(lines []string) (kind, payload string, err error)

@@ -53,31 +53,34 @@ func (s *Service) Fire(ctx context.Context, id uint64, step int) error {
 	}
 	s.deliver(ctx, f.Outbox)
 	s.log.InfoContext(ctx, "deadline fired", "deadline", d.ID, "case", c.Number, "stage", d.Stage, "step", step)
-	if err := s.arm.Arm(ctx, d.ID, step+1, f.Next); err != nil {
+	if err := s.arm.Arm(ctx, d.ID, max(step, f.Through)+1, f.Next); err != nil {
 		s.log.WarnContext(ctx, "arm next step failed; reconciler will retry", "deadline", d.ID, "err", err)
 	}
 	return nil
 }
 
-// firing builds what step d.Step writes. A reminder whose successor is
-// already due (the workers were down) is skipped: the warning or
-// escalation that follows says more. Warnings and escalations always go.
+// firing builds what step d.Step writes. When later steps are due too
+// (the workers were down, or the data was imported) they are folded into
+// one firing of the latest: a skipped reminder says nothing the warning or
+// escalation after it does not; a folded warning is still recorded
+// (policy 6.1) and told to its rungs with the latest escalation.
 func (s *Service) firing(ctx context.Context, d *models.Deadline, c *models.Case, now time.Time) (*models.Firing, error) {
-	_, kind, level := s.plan.Step(d, d.Step)
-	next, _, _ := s.plan.Step(d, d.Step+1)
-	f := &models.Firing{DeadlineID: d.ID, Step: d.Step, Now: now, Next: next, Level: max(level, d.Level),
+	through := s.plan.Latest(d, d.Step, now)
+	_, kind, level := s.plan.Step(d, through)
+	next, _, _ := s.plan.Step(d, through+1)
+	f := &models.Firing{DeadlineID: d.ID, Step: d.Step, Through: through, Now: now, Next: next, Level: max(level, d.Level),
 		Render: renderDigest, Window: s.plan.Policy.Deadlines.DigestWindow.Duration}
-	if kind == KindRemind && !next.After(now) {
-		return f, nil
-	}
 	w, err := s.cases.CaseWork(ctx, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("remind: %w", err)
 	}
 	line := s.line(kind, d, c, now, level)
 	rungs := []string{rung(d.Stage, level)}
-	if kind == KindWarn {
+	if warn := s.plan.WarnStep(d.Stage); d.Step <= warn && warn <= through {
 		rungs = []string{rung(d.Stage, 0), rung(d.Stage, 1)}
+		if kind == KindEscalate {
+			rungs = append(rungs, rung(d.Stage, level))
+		}
 		resp := s.responsible(d, c, w.Assignee)
 		f.Warning = &models.Warning{Stage: d.Stage, Department: c.Department, Responsible: resp, DueAt: d.DueAt}
 		line += "（已记录警告，policy 6.1；责任人：" + s.staffName(resp) + "）"

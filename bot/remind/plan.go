@@ -92,3 +92,27 @@ func (p Plan) Step(d *models.Deadline, k int) (time.Time, string, int) {
 	}
 	return p.Calendar.Add(d.DueAt, time.Duration(j)*every), KindEscalate, 1 + j
 }
+
+// WarnStep returns the index of a stage's warning step: after its
+// reminders.
+func (p Plan) WarnStep(stage string) int { return len(p.Policy.RemindAt(stage)) }
+
+// maxCatchUp bounds how many overdue steps Latest walks (months of hourly
+// escalations).
+const maxCatchUp = 5000
+
+// Latest returns the last step of d, from step on, that is due at now:
+// step itself when its successor is not due yet. After the workers were
+// down (or on imported data) several steps are due at once; the latest
+// one says the most, and the ones before it are folded into it.
+func (p Plan) Latest(d *models.Deadline, step int, now time.Time) int {
+	k := step
+	for n := 0; n < maxCatchUp; n++ {
+		next, _, _ := p.Step(d, k+1)
+		if next.After(now) {
+			break
+		}
+		k++
+	}
+	return k
+}

@@ -157,9 +157,10 @@ func (db *DB) Fire(ctx context.Context, f *models.Firing) error {
 	return nil
 }
 
-// advanceDeadline moves the deadline past f.Step, or returns errFired.
+// advanceDeadline moves the deadline past f.Step (past f.Through when it
+// folds later steps in), or returns errFired.
 func advanceDeadline(tx *gorm.DB, f *models.Firing, now time.Time) (*models.Deadline, error) {
-	updates := map[string]any{"step": f.Step + 1, "level": f.Level, "updated_at": now}
+	updates := map[string]any{"step": max(f.Step, f.Through) + 1, "level": f.Level, "updated_at": now}
 	if f.Next.IsZero() {
 		updates["status"], updates["done_at"] = models.DeadlineDropped, now
 	} else {
@@ -181,6 +182,27 @@ func advanceDeadline(tx *gorm.DB, f *models.Firing, now time.Time) (*models.Dead
 	return &d, nil
 }
 
+// writeWarning records the warning of a late stage, one per deadline
+// (policy 6.1), with the deliveries of case.overdue. A warning recorded
+// already (seeded or imported data, a restore) stands: the firing moves on
+// with its messages. The deadline row is locked by the firing's advance,
+// so no other firing of it is in between.
+func (db *DB) writeWarning(tx *gorm.DB, d *models.Deadline, warning *models.Warning, ev *models.CaseEvent, now time.Time) ([]models.Outbox, error) {
+	var n int64
+	if err := tx.Model(&models.Warning{}).Where("deadline_id = ?", d.ID).Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("find warning: %w", err)
+	}
+	if n > 0 {
+		return nil, nil
+	}
+	w := *warning
+	w.ID, w.CaseID, w.DeadlineID, w.CreatedAt, w.DueAt = 0, d.CaseID, d.ID, now, norm(w.DueAt)
+	if err := tx.Create(&w).Error; err != nil {
+		return nil, fmt.Errorf("insert warning: %w", err)
+	}
+	return db.overdueEvents(tx, d.CaseID, ev, &w)
+}
+
 // writeFiring writes a firing's event, warning and outbox rows, with the
 // deliveries of case.overdue when a warning is recorded, and returns the
 // rows written.
@@ -195,12 +217,7 @@ func (db *DB) writeFiring(tx *gorm.DB, d *models.Deadline, f *models.Firing, now
 		ev = &e
 	}
 	if f.Warning != nil {
-		w := *f.Warning
-		w.ID, w.CaseID, w.DeadlineID, w.CreatedAt, w.DueAt = 0, d.CaseID, d.ID, now, norm(w.DueAt)
-		if err := tx.Create(&w).Error; err != nil {
-			return nil, fmt.Errorf("insert warning: %w", err)
-		}
-		events, err := db.overdueEvents(tx, d.CaseID, ev, &w)
+		events, err := db.writeWarning(tx, d, f.Warning, ev, now)
 		if err != nil {
 			return nil, err
 		}
