@@ -16,6 +16,8 @@ func (s *Server) registerAdminRoutes(g *gin.RouterGroup) {
 	g.GET("/cases", s.handleListCases)
 	g.GET("/cases/:number", s.handleGetCase)
 	g.GET("/outbox", s.adminOnly, s.handleListOutbox)
+	g.GET("/parked", s.adminOnly, s.handleListParked)
+	g.POST("/parked/:id/resume", s.adminOnly, s.handleResumeParked)
 	s.registerAPIRoutes(g)
 }
 

@@ -152,7 +152,7 @@ func newEnvWith(t *testing.T, o envOpts) *env {
 		Staff: e.staff, Poster: notify.NewPoster(e.db, nopScheduler{}),
 		Logger: slog.New(slog.DiscardHandler), Metrics: e.metrics, AdminToken: testAdmin,
 		WeChat: v, Dialog: e.dialog, Dedupe: e.dedupe, Notifier: e.notifier,
-		Inbound: e.db, Cases: e.db, Outbox: e.db, ReplyBudget: budget,
+		Inbound: e.db, Cases: e.db, Outbox: e.db, Parked: e.db, ReplyBudget: budget,
 		Ready: map[string]Checker{"database": e.db.Ping, "redis": func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
 	}
 	if o.deps != nil {

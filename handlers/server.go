@@ -66,6 +66,7 @@ type Deps struct {
 	Inbound    models.InboundService
 	Cases      models.CaseService
 	Outbox     models.OutboxService
+	Parked     ParkedTasks // nil: /api/v1/parked answers 503
 	Ready      map[string]Checker
 	// Desk signs people and integrations in and guards their reads and
 	// actions (issue 6); nil: /api/v1 takes the admin token only.

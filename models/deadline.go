@@ -28,6 +28,9 @@ const (
 	DeadlineRunning = "running" // the clock runs; NextAt is the next reminder, warning or escalation
 	DeadlineDone    = "done"    // the stage was completed (or left) before the case moved on
 	DeadlineDropped = "dropped" // its case vanished or no longer matched: never fires again
+	// DeadlineParked: its firing failed the same way too often; it is no
+	// longer retried until an operator resumes it (GET /api/v1/parked).
+	DeadlineParked = "parked"
 )
 
 // Deadline is the clock of one stage of one case: the truth behind the
@@ -35,16 +38,20 @@ const (
 // Step counts the firings done; a firing applies only to the row's current
 // Step, so each reminder goes out once however many workers hold a task.
 type Deadline struct {
-	ID        uint64     `gorm:"primaryKey;autoIncrement"`
-	CaseID    uint64     `gorm:"not null;index:idx_deadline_case_stage,priority:1"` // the ledger's verdicts read this index alone
-	Stage     string     `gorm:"size:32;not null;index:idx_deadline_case_stage,priority:2"`
-	Status    string     `gorm:"size:16;not null;index:idx_deadline_due,priority:1;index:idx_deadline_case_stage,priority:3"`
-	Wall      bool       `gorm:"not null;default:false"` // wall time (major, safety) rather than business time
-	StartedAt time.Time  `gorm:"not null"`
-	DueAt     time.Time  `gorm:"not null;index;index:idx_deadline_case_stage,priority:4"`
-	Step      int        `gorm:"not null;default:0"`
-	NextAt    time.Time  `gorm:"not null;index:idx_deadline_due,priority:2"`
-	Level     int        `gorm:"not null;default:0"` // highest escalation level reached
+	ID        uint64    `gorm:"primaryKey;autoIncrement"`
+	CaseID    uint64    `gorm:"not null;index:idx_deadline_case_stage,priority:1"` // the ledger's verdicts read this index alone
+	Stage     string    `gorm:"size:32;not null;index:idx_deadline_case_stage,priority:2"`
+	Status    string    `gorm:"size:16;not null;index:idx_deadline_due,priority:1;index:idx_deadline_case_stage,priority:3"`
+	Wall      bool      `gorm:"not null;default:false"` // wall time (major, safety) rather than business time
+	StartedAt time.Time `gorm:"not null"`
+	DueAt     time.Time `gorm:"not null;index;index:idx_deadline_case_stage,priority:4"`
+	Step      int       `gorm:"not null;default:0"`
+	NextAt    time.Time `gorm:"not null;index:idx_deadline_due,priority:2"`
+	Level     int       `gorm:"not null;default:0"` // highest escalation level reached
+	// Failures counts the consecutive failed firings of the current step
+	// that failed with LastError; a success clears both.
+	Failures  int        `gorm:"not null;default:0"`
+	LastError string     `gorm:"size:512"`
 	DoneAt    *time.Time `gorm:"index:idx_deadline_case_stage,priority:5"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -150,4 +157,17 @@ type DeadlineService interface {
 	LinkIncident(ctx context.Context, cl *Cluster) (inc *Incident, created bool, rows []Outbox, dls []Deadline, err error)
 	// IncidentCases returns the cases linked to an incident, oldest first.
 	IncidentCases(ctx context.Context, incidentID uint64) ([]*Case, error)
+	// FireFailed records that firing step of deadline id failed with msg:
+	// Failures+1 when the last failure had the same message, else 1. At
+	// limit failures (limit > 0) the deadline is parked. It returns whether
+	// it was parked now and the count; nothing is written (false, 0) when
+	// the row has left that step meanwhile.
+	FireFailed(ctx context.Context, id uint64, step int, msg string, now time.Time, limit int) (parked bool, failures int, err error)
+	// ParkedDeadlines returns the parked deadlines, most recently parked
+	// first.
+	ParkedDeadlines(ctx context.Context, limit int) ([]*Deadline, error)
+	// ResumeDeadline runs a parked deadline again from its current step,
+	// due at now, its failures cleared. Returns ENOTFOUND if it does not
+	// exist, ECONFLICT if it is not parked.
+	ResumeDeadline(ctx context.Context, id uint64, now time.Time) (*Deadline, error)
 }

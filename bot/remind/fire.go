@@ -16,7 +16,9 @@ import (
 // step or stopped (another worker fired it, or the stage is done); the row
 // is dropped, and the drop logged, when its case vanished or moved on.
 // Otherwise the messages, the warning and the event are written together
-// with the step's advance, then delivered, and the next step is armed.
+// with the step's advance, then delivered, and the next step is armed. A
+// step that keeps failing the same way is parked after the service's
+// limit (see failed) instead of being retried without end.
 func (s *Service) Fire(ctx context.Context, id uint64, step int) error {
 	d, err := s.deadlines.FindDeadline(ctx, id)
 	switch {
@@ -32,6 +34,15 @@ func (s *Service) Fire(ctx context.Context, id uint64, step int) error {
 	if now.Before(d.NextAt) { // an early task (clock skew, re-armed row): wait for the row's time
 		return s.arm.Arm(ctx, d.ID, d.Step, d.NextAt)
 	}
+	if err := s.fire(ctx, d, now); err != nil {
+		return s.failed(ctx, d, err)
+	}
+	return nil
+}
+
+// fire runs the due step of d.
+func (s *Service) fire(ctx context.Context, d *models.Deadline, now time.Time) error {
+	step := d.Step
 	c, err := s.cases.FindCaseByID(ctx, d.CaseID)
 	if models.ErrorCode(err) == models.ENOTFOUND || (err == nil && statusBound(d.Stage) && StageOf(c.Status) != d.Stage) {
 		s.log.WarnContext(ctx, "deadline dropped: its case vanished or moved on", "deadline", d.ID,
@@ -57,6 +68,32 @@ func (s *Service) Fire(ctx context.Context, id uint64, step int) error {
 		s.log.WarnContext(ctx, "arm next step failed; reconciler will retry", "deadline", d.ID, "err", err)
 	}
 	return nil
+}
+
+// failed counts a failed firing on its row and returns what the task
+// returns: the error (asynq retries it, the reconciler re-arms it), or nil
+// once the step has failed the same way parkAfter times in a row: the
+// deadline is parked, logged once at error level, listed for the admin
+// (GET /api/v1/parked) and no longer retried. A database that cannot be
+// reached is not the task's fault and is not counted.
+func (s *Service) failed(ctx context.Context, d *models.Deadline, err error) error {
+	if models.ErrorCode(err) == models.EUNAVAILABLE || ctx.Err() != nil {
+		return err
+	}
+	parked, n, ferr := s.deadlines.FireFailed(ctx, d.ID, d.Step, err.Error(), s.clock.Now(), s.parkAfter)
+	switch {
+	case ferr != nil:
+		s.log.WarnContext(ctx, "deadline firing failed; the failure was not counted", "deadline", d.ID, "err", err,
+			"count_err", ferr)
+	case parked:
+		s.log.ErrorContext(ctx, "deadline parked: its firing failed the same way repeatedly; see GET /api/v1/parked",
+			"deadline", d.ID, "case_id", d.CaseID, "stage", d.Stage, "step", d.Step, "failures", n, "err", err)
+		return nil
+	default:
+		s.log.WarnContext(ctx, "deadline firing failed; it will be retried", "deadline", d.ID, "step", d.Step,
+			"failures", n, "err", err)
+	}
+	return err
 }
 
 // firing builds what step d.Step writes. When later steps are due too

@@ -44,6 +44,7 @@ type Service struct {
 	clock     bot.Clock
 	log       *slog.Logger
 	loc       *time.Location
+	parkAfter int
 }
 
 // Option configures a Service.
@@ -52,11 +53,20 @@ type Option func(*Service)
 // WithLocation sets the zone times are shown in (default UTC+8).
 func WithLocation(loc *time.Location) Option { return func(s *Service) { s.loc = loc } }
 
+// DefaultParkAfter is how many identical failures of one step park its
+// deadline.
+const DefaultParkAfter = 5
+
+// WithParkAfter sets how many identical failures of one step park its
+// deadline (default DefaultParkAfter; at least 1).
+func WithParkAfter(n int) Option { return func(s *Service) { s.parkAfter = max(n, 1) } }
+
 // New returns a Service.
 func New(plan Plan, deadlines models.DeadlineService, cases Cases, book address.Book, arm Armer, enq Enqueuer,
 	clock bot.Clock, log *slog.Logger, opts ...Option) *Service {
 	s := &Service{plan: plan, deadlines: deadlines, cases: cases, book: book, arm: arm, enq: enq,
-		clock: clock, log: log.With("component", "remind"), loc: time.FixedZone("CST", 8*3600)}
+		clock: clock, log: log.With("component", "remind"), loc: time.FixedZone("CST", 8*3600),
+		parkAfter: DefaultParkAfter}
 	for _, o := range opts {
 		o(s)
 	}

@@ -71,7 +71,7 @@ func (a *App) wire(ctx context.Context) error {
 		Dedupe: redisstore.NewDedupe(a.rdb, keyPrefix, 10*time.Minute).WithPrefetch(sessions, hints).
 			WithPlatformTTL(bot.PlatformDingTalk, dedupeDingTalk),
 		Notifier: intake.NewResidentNotifier(poster, a.residentChannel()),
-		Inbound:  store.NewInboundBatcher(a.db), Cases: a.db, Outbox: a.db, FileLinks: a.fileLinks(), Reports: a.report,
+		Inbound:  store.NewInboundBatcher(a.db), Cases: a.db, Outbox: a.db, Parked: a.db, FileLinks: a.fileLinks(), Reports: a.report,
 		Webhooks: a.db, Egress: a.egress, Idempotency: a.db, Queue: a.enq,
 		TrustedProxies: a.cfg.TrustedProxyList(), MetricsToken: a.cfg.MetricsToken,
 		Ready: map[string]handlers.Checker{

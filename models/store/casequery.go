@@ -89,9 +89,9 @@ func filterCases(q *gorm.DB, f models.CaseFilter) *gorm.DB {
 		q = q.Where("(number LIKE ? ESCAPE '!' OR address LIKE ? ESCAPE '!' OR phone LIKE ? ESCAPE '!')", like, like, like)
 	}
 	if f.OverdueAt != nil {
-		// Overdue: a stage clock still running past its due time.
-		q = q.Where("EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = ? AND d.due_at < ?)",
-			models.DeadlineRunning, norm(*f.OverdueAt))
+		// Overdue: a stage clock still running (or parked) past its due time.
+		q = q.Where("EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status IN ? AND d.due_at < ?)",
+			[]string{models.DeadlineRunning, models.DeadlineParked}, norm(*f.OverdueAt))
 	}
 	return q
 }

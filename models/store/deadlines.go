@@ -160,7 +160,8 @@ func (db *DB) Fire(ctx context.Context, f *models.Firing) error {
 // advanceDeadline moves the deadline past f.Step (past f.Through when it
 // folds later steps in), or returns errFired.
 func advanceDeadline(tx *gorm.DB, f *models.Firing, now time.Time) (*models.Deadline, error) {
-	updates := map[string]any{"step": max(f.Step, f.Through) + 1, "level": f.Level, "updated_at": now}
+	updates := map[string]any{"step": max(f.Step, f.Through) + 1, "level": f.Level, "updated_at": now,
+		"failures": 0, "last_error": ""}
 	if f.Next.IsZero() {
 		updates["status"], updates["done_at"] = models.DeadlineDropped, now
 	} else {

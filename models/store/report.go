@@ -160,12 +160,13 @@ func (db *DB) loadBatch(ctx context.Context, cases []models.Case, now time.Time)
 }
 
 // rankExpr ranks one deadline of alias d (one parameter: now): 4 still
-// running past due, 3 done (or abandoned) after due, 2 running, 1 done in
-// time, 0 dropped before due (its case moved on: it says nothing). A
-// stage's verdict is its deadlines' highest rank.
-const rankExpr = `CASE WHEN d.status = 'running' AND d.due_at < ? THEN 4
+// running (or parked: its stage is not done) past due, 3 done (or
+// abandoned) after due, 2 running, 1 done in time, 0 dropped before due
+// (its case moved on: it says nothing). A stage's verdict is its
+// deadlines' highest rank.
+const rankExpr = `CASE WHEN d.status IN ('running', 'parked') AND d.due_at < ? THEN 4
  WHEN d.status IN ('done', 'dropped') AND d.done_at > d.due_at THEN 3
- WHEN d.status = 'running' THEN 2 WHEN d.status = 'done' THEN 1 ELSE 0 END`
+ WHEN d.status IN ('running', 'parked') THEN 2 WHEN d.status = 'done' THEN 1 ELSE 0 END`
 
 // rankVerdicts turns a rank into a models.Timing* verdict.
 var rankVerdicts = [...]string{1: models.TimingOnTime, 2: models.TimingRunning, 3: models.TimingLate, 4: models.TimingOverdue}
