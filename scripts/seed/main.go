@@ -5,7 +5,10 @@
 //	go run ./scripts/seed -month 2026-11 -cases 100000 -sqlite /tmp/t.db -bench [-out ledger.xlsx]
 //
 // Without -mysql or -sqlite it writes data/tapline.db, the embedded
-// default of `go run ./cmd/server`.
+// default of `go run ./cmd/server`. Clocks still running at the end of the
+// seeded time are left where the server's deadline worker would have them
+// on the business calendar (-calendar): the steps until then fired, the
+// next one ahead, so a server started on the data carries on from there.
 package main
 
 import (
@@ -17,6 +20,7 @@ import (
 	"os"
 	"time"
 
+	"tapline/bot/calendar"
 	"tapline/bot/policy"
 	"tapline/bot/report"
 	"tapline/models"
@@ -44,6 +48,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	mysqlDSN := fl.String("mysql", "", "MySQL/MariaDB DSN")
 	sqlitePath := fl.String("sqlite", "", "SQLite file (default data/tapline.db)")
 	policyPath := fl.String("policy", "configs/policy.yaml", "the policy file")
+	calendarPath := fl.String("calendar", "configs/calendar.txt", "the business calendar the server runs on")
 	bench := fl.Bool("bench", false, "after seeding (0 cases: without seeding), time the ledger and charts of the month")
 	profile := fl.String("cpuprofile", "", "with -bench: write a CPU profile of the ledger and charts here")
 	save := fl.String("out", "", "with -bench: save the ledger workbook here")
@@ -62,6 +67,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cal, err := calendar.Load(*calendarPath)
+	if err != nil {
+		return err
+	}
 	if *mysqlDSN == "" && *sqlitePath == "" {
 		*sqlitePath = "data/tapline.db"
 	}
@@ -72,7 +81,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer func() { _ = db.Close() }()
 	if *cases > 0 {
-		if err := seedMonth(ctx, db, p, m, *cases, *seed, now, out); err != nil {
+		opt := seedgen.Options{Month: m.Start(), Cases: *cases, Seed: *seed, Now: now, Calendar: cal}
+		if err := seedMonth(ctx, db, p, opt, out); err != nil {
 			return err
 		}
 	}
@@ -83,12 +93,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // seedMonth generates the cases and prints what was written.
-func seedMonth(ctx context.Context, db *store.DB, p *policy.Policy, m report.Month, cases int, seed uint64, now time.Time, out io.Writer) error {
+func seedMonth(ctx context.Context, db *store.DB, p *policy.Policy, opt seedgen.Options, out io.Writer) error {
 	start := time.Now()
-	res, err := seedgen.Generate(ctx, db, p, seedgen.Options{Month: m.Start(), Cases: cases, Seed: seed, Now: now})
+	res, err := seedgen.Generate(ctx, db, p, opt)
 	if err != nil {
 		return err
 	}
+	m := report.MonthOf(opt.Month)
 	fmt.Fprintf(out, "seeded %s on %s in %s: %d cases (IDs %d–%d), %d events, %d deadlines, %d warnings, %d call-backs, %d ratings; recurring cluster: %s at %s\n",
 		m, db.Dialect(), time.Since(start).Round(time.Millisecond), res.Cases, res.FirstID, res.LastID, res.Events,
 		res.Deadlines, res.Warnings, res.CallBacks, res.Ratings, res.ClusterCategory, res.ClusterArea)

@@ -150,11 +150,10 @@ func (l *life) stage(stage, responsible string) bool {
 	ended := !end.After(g.now)
 	if ended {
 		done := end.UTC()
-		d.DoneAt, d.Step, d.NextAt = &done, 2, done
+		d.DoneAt, d.Step, d.NextAt, d.UpdatedAt = &done, 2, done, done
 	} else {
-		d.Status, d.NextAt, d.Step = models.DeadlineRunning, d.DueAt, 0
+		g.running(&d)
 	}
-	d.UpdatedAt = d.NextAt
 	if late := ended && end.After(d.DueAt) || !ended && g.now.After(d.DueAt); late {
 		l.warn(&d, responsible)
 	}
@@ -171,9 +170,28 @@ func (l *life) warn(d *models.Deadline, responsible string) {
 	if !d.DueAt.Before(l.g.now) {
 		return
 	}
-	d.Level = 1
+	d.Level = max(d.Level, 1)
 	l.b.warnings = append(l.b.warnings, models.Warning{CaseID: l.c.ID, DeadlineID: d.ID, Stage: d.Stage,
 		Department: l.c.Department, Responsible: responsible, DueAt: d.DueAt, CreatedAt: d.DueAt})
+}
+
+// running leaves a clock still running at now as the live server's
+// deadline worker would have: the steps due before now fired (its
+// reminders, the warning, the escalations: Step past them, Level the
+// highest reached), NextAt the first step after now. A server started on
+// the seeded data then fires each clock at its next step, once.
+func (g *gen) running(d *models.Deadline) {
+	d.Status, d.UpdatedAt = models.DeadlineRunning, d.StartedAt
+	first, _, _ := g.plan.Step(d, 0)
+	if first.After(g.now) {
+		d.Step, d.NextAt = 0, first
+		return
+	}
+	last := g.plan.Latest(d, 0, g.now)
+	at, _, level := g.plan.Step(d, last)
+	d.NextAt, _, _ = g.plan.Step(d, last+1)
+	d.Step, d.Level, d.UpdatedAt = last+1, level, at.UTC()
+	d.NextAt = d.NextAt.UTC().Truncate(time.Millisecond)
 }
 
 // pause moves the clock by a random share of d (time nobody is measured on).

@@ -46,9 +46,12 @@ func TestSeededMonthRunsLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, seedgen.CST) // a Friday, working hours
-	opt := seedgen.Options{Month: now, Cases: 300, Seed: 3, Now: now}
+	opt := seedgen.Options{Month: now, Cases: 300, Seed: 3, Now: now, Calendar: cal}
 	if _, err := seedgen.Generate(ctx, db, p, opt); err != nil {
 		t.Fatal(err)
+	}
+	if due, err := db.DueDeadlines(ctx, now, 1); err != nil || len(due) != 0 {
+		t.Fatalf("the seed left clocks overdue at its own now: %+v %v", due, err)
 	}
 	var warnedRunning int64
 	db.Gorm().Model(&models.Deadline{}).Where("status = ? AND id IN (SELECT deadline_id FROM warnings)",
@@ -57,8 +60,16 @@ func TestSeededMonthRunsLive(t *testing.T) {
 		t.Fatal("the seed left no late stage running: nothing to test")
 	}
 	warnings := count(t, db.Gorm(), "SELECT COUNT(*) FROM warnings")
+	plan := remind.Plan{Policy: p, Calendar: cal}
+	var running []models.Deadline
+	db.Gorm().Where("status = ? AND id IN (SELECT deadline_id FROM warnings)", models.DeadlineRunning).Find(&running)
+	for _, d := range running { // the warning recorded is the warning step fired
+		if d.Step <= plan.WarnStep(d.Stage) || d.Level < 1 {
+			t.Errorf("deadline %d has its warning but stands at step %d, level %d", d.ID, d.Step, d.Level)
+		}
+	}
 
-	clk := &fixedClock{t: now.Add(time.Minute)} // the server starts a minute after the seed
+	clk := &fixedClock{t: now.Add(3 * time.Hour)} // the server starts three hours after the seed
 	svc := remind.New(remind.Plan{Policy: p, Calendar: cal}, db, db, address.Book{Policy: p, Direct: models.ChannelSink},
 		nopArmer{}, nopEnq{}, clk, slog.New(slog.DiscardHandler), remind.WithLocation(cal.Location()))
 	fired := map[uint64]int{}

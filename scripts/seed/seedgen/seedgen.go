@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"tapline/bot/policy"
+	"tapline/bot/remind"
 	"tapline/models"
 	"tapline/models/store"
 )
@@ -47,6 +48,11 @@ type Options struct {
 	// Cluster is the recurring cluster's size (same category, same
 	// estate); default 8, 0 keeps the default, negative means none.
 	Cluster int
+	// Calendar is the business calendar the live server counts ordinary
+	// stages on (bot/calendar); the clocks still running at Now are left
+	// at the step the server would have reached on it. Nil counts wall
+	// time, which matches the server for major cases only.
+	Calendar remind.Calendar
 }
 
 // Result tells what was written.
@@ -85,6 +91,7 @@ func Generate(ctx context.Context, db *store.DB, p *policy.Policy, opt Options) 
 // gen is one run's state.
 type gen struct {
 	p       *policy.Policy
+	plan    remind.Plan
 	db      *gorm.DB
 	rng     *rand.Rand
 	opt     Options
@@ -112,7 +119,12 @@ func newGen(ctx context.Context, db *store.DB, p *policy.Policy, opt Options) (*
 	if opt.Now.Before(start) {
 		return nil, fmt.Errorf("seed: %s lies in the future", start.Format("2006-01"))
 	}
-	g := &gen{p: p, db: db.Gorm().WithContext(ctx), opt: opt, start: start, end: start.AddDate(0, 1, 0),
+	cal := opt.Calendar
+	if cal == nil {
+		cal = wallCalendar{}
+	}
+	g := &gen{p: p, plan: remind.Plan{Policy: p, Calendar: cal}, db: db.Gorm().WithContext(ctx), opt: opt,
+		start: start, end: start.AddDate(0, 1, 0),
 		now: opt.Now, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5eed)), counter: map[string]int64{}}
 	for _, c := range p.Categories {
 		if c.Key != "" {
@@ -240,4 +252,15 @@ func (g *gen) saveCounters(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// wallCalendar counts every hour as working time (Options.Calendar nil).
+type wallCalendar struct{}
+
+func (wallCalendar) Add(start time.Time, d time.Duration) time.Time { return start.Add(d) }
+func (wallCalendar) Between(a, b time.Time) time.Duration           { return max(b.Sub(a), 0) }
+func (wallCalendar) DayLength() time.Duration                       { return 24 * time.Hour }
+func (wallCalendar) EndOfDay(t time.Time) time.Time {
+	y, m, d := t.In(CST).Date()
+	return time.Date(y, m, d, 23, 59, 59, 0, CST)
 }
