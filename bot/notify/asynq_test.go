@@ -133,3 +133,32 @@ func TestEndToEndAsynqWeCom(t *testing.T) {
 		t.Errorf("%d calls, want 2", calls)
 	}
 }
+
+// aheadClock is the system clock moved forward.
+type aheadClock struct{ d time.Duration }
+
+func (c aheadClock) Now() time.Time { return time.Now().Add(c.d) }
+
+// TestEnqueuerSchedulesOnItsClock: the rows' times are on the injected
+// clock; a row due now on it runs now, one due in ten minutes on it is
+// armed ten minutes from now, whatever the system clock says.
+func TestEnqueuerSchedulesOnItsClock(t *testing.T) {
+	clock := aheadClock{d: 48 * time.Hour}
+	db := MustStore(t, clock)
+	_, client, insp, queue := MustAsynq(t)
+	e := NewEnqueuer(client, db, WithQueue(queue), WithEnqueueClock(clock))
+	now := clock.Now()
+	due := MustRows(t, db, 1, models.ChannelSink, "pipes", "due", now)
+	later := MustRows(t, db, 1, models.ChannelSink, "pipes", "later", now.Add(10*time.Minute))
+	if err := e.Enqueue(context.Background(), due[0], later[0]); err != nil {
+		t.Fatal(err)
+	}
+	pending, _ := insp.ListPendingTasks(queue)
+	scheduled, _ := insp.ListScheduledTasks(queue)
+	if len(pending) != 1 || len(scheduled) != 1 {
+		t.Fatalf("pending %d scheduled %d, want 1 and 1", len(pending), len(scheduled))
+	}
+	if at := scheduled[0].NextProcessAt; at.Before(time.Now().Add(9*time.Minute)) || at.After(time.Now().Add(11*time.Minute)) {
+		t.Fatalf("the later row is armed for %s, want about ten minutes from now", at)
+	}
+}

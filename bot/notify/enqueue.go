@@ -8,6 +8,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"tapline/bot"
 	"tapline/models"
 )
 
@@ -32,6 +33,7 @@ type Enqueuer struct {
 	client *asynq.Client
 	outbox models.OutboxService
 	queue  string
+	clock  bot.Clock
 }
 
 // EnqueuerOption configures an Enqueuer.
@@ -42,9 +44,16 @@ func WithQueue(name string) EnqueuerOption {
 	return func(e *Enqueuer) { e.queue = name }
 }
 
+// WithEnqueueClock sets the clock the rows' times are on (default the
+// system clock); asynq itself schedules on the system clock, so a row due
+// in d on this clock is armed d from now.
+func WithEnqueueClock(c bot.Clock) EnqueuerOption {
+	return func(e *Enqueuer) { e.clock = c }
+}
+
 // NewEnqueuer returns an Enqueuer on client that reads rows from outbox.
 func NewEnqueuer(client *asynq.Client, outbox models.OutboxService, opts ...EnqueuerOption) *Enqueuer {
-	e := &Enqueuer{client: client, outbox: outbox, queue: DefaultQueue}
+	e := &Enqueuer{client: client, outbox: outbox, queue: DefaultQueue, clock: bot.SystemClock{}}
 	for _, o := range opts {
 		o(e)
 	}
@@ -84,9 +93,9 @@ func (e *Enqueuer) EnqueueAt(ctx context.Context, id uint64, at time.Time) error
 	if err != nil {
 		return err
 	}
-	processAt := at
-	if at.After(time.Now()) { // asynq schedules on its own (real) clock
-		processAt = ceilSecond(at)
+	processAt := time.Now()
+	if wait := at.Sub(e.clock.Now()); wait > 0 { // asynq schedules on the system clock
+		processAt = ceilSecond(time.Now().Add(wait))
 	}
 	_, err = e.client.EnqueueContext(ctx, task,
 		asynq.Queue(e.queue), asynq.TaskID(taskID(id, at)), asynq.ProcessAt(processAt),

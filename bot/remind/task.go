@@ -31,23 +31,29 @@ type firePayload struct {
 type AsynqArmer struct {
 	client *asynq.Client
 	queue  string
+	clock  bot.Clock
 }
 
-// NewAsynqArmer returns an armer on client's queue.
-func NewAsynqArmer(client *asynq.Client, queue string) *AsynqArmer {
-	return &AsynqArmer{client: client, queue: queue}
+// NewAsynqArmer returns an armer on client's queue for deadlines whose
+// times are on clock (nil: the system clock).
+func NewAsynqArmer(client *asynq.Client, queue string, clock bot.Clock) *AsynqArmer {
+	if clock == nil {
+		clock = bot.SystemClock{}
+	}
+	return &AsynqArmer{client: client, queue: queue, clock: clock}
 }
 
-// Arm implements Armer. A zero or past at means now (asynq schedules on the
-// real clock, so a due row is always armed for now).
+// Arm implements Armer. A zero or past at means now. asynq schedules on
+// the system clock: a step due in d on the deadlines' clock is armed d
+// from now.
 func (a *AsynqArmer) Arm(ctx context.Context, id uint64, step int, at time.Time) error {
 	data, err := json.Marshal(firePayload{ID: id, Step: step})
 	if err != nil {
 		return fmt.Errorf("arm deadline: %w", err)
 	}
 	processAt := time.Now()
-	if at.After(processAt) {
-		processAt = at
+	if !at.IsZero() {
+		processAt = processAt.Add(max(at.Sub(a.clock.Now()), 0))
 	}
 	if t := processAt.Truncate(time.Second); t.Before(processAt) { // asynq keeps whole seconds
 		processAt = t.Add(time.Second)

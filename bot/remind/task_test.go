@@ -29,7 +29,7 @@ func TestReconcileAfterRedisFlush(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { _ = insp.DeleteQueue(queue, true); flush() })
-	e.svc.arm = NewAsynqArmer(client, queue)
+	e.svc.arm = NewAsynqArmer(client, queue, e.clock)
 
 	c := e.file("billing", "文三路1号", false, "13800000002")
 	dls, _ := e.db.CaseDeadlines(context.Background(), c.ID)

@@ -124,7 +124,7 @@ func (a *App) openDB(ctx context.Context) error {
 func (a *App) openQueue(context.Context) error {
 	a.client = asynq.NewClient(a.asynqOpt)
 	a.closers = append(a.closers, func() { _ = a.client.Close() })
-	a.enq = notify.NewEnqueuer(a.client, a.db, notify.WithQueue(a.cfg.Outbox.Queue))
+	a.enq = notify.NewEnqueuer(a.client, a.db, notify.WithQueue(a.cfg.Outbox.Queue), notify.WithEnqueueClock(a.clock))
 	return nil
 }
 

@@ -27,7 +27,7 @@ func (a *App) openRemind() error {
 	a.calendar = cal
 	book := address.Book{Policy: a.policy, Direct: models.ChannelWeComApp}
 	a.remind = remind.New(remind.Plan{Policy: a.policy, Calendar: cal}, a.db, a.db, book,
-		remind.NewAsynqArmer(a.client, a.cfg.Outbox.Queue), a.enq, a.clock, a.log,
+		remind.NewAsynqArmer(a.client, a.cfg.Outbox.Queue, a.clock), a.enq, a.clock, a.log,
 		remind.WithLocation(cal.Location()))
 	return nil
 }
