@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -107,8 +109,8 @@ type outboxListJSON struct {
 // with their status, newest first. Filters: status, case (number).
 func (s *Server) handleListOutbox(c *gin.Context) {
 	f := models.OutboxFilter{Status: c.Query("status"), CaseNumber: c.Query("case")}
-	if f.Status != "" && f.Status != models.OutboxPending && f.Status != models.OutboxSent && f.Status != models.OutboxFailed {
-		s.fail(c, invalid("status", "须为 pending、sent 或 failed"))
+	if f.Status != "" && !slices.Contains(models.OutboxStatuses, f.Status) {
+		s.fail(c, invalid("status", "须为 "+strings.Join(models.OutboxStatuses, "、")+" 之一"))
 		return
 	}
 	s.listOutbox(c, f, func(rows []outboxJSON, total int, next string) any {

@@ -10,7 +10,14 @@ const (
 	OutboxPending = "pending" // waiting for (another) delivery attempt
 	OutboxSent    = "sent"    // delivered; never sent again
 	OutboxFailed  = "failed"  // retry budget exhausted; visible to operators
+	// OutboxSkipped: deliberately not posted (LastError says why): a later
+	// state of the same card superseded it, or it is an update of a card
+	// its channel cannot change in place (group robots).
+	OutboxSkipped = "skipped"
 )
+
+// OutboxStatuses lists every outbox status (the API's filter and enum).
+var OutboxStatuses = []string{OutboxPending, OutboxSent, OutboxFailed, OutboxSkipped}
 
 // Outbox channels: where a message is delivered.
 const (
@@ -45,8 +52,12 @@ type Outbox struct {
 	// (channel|target|window); nil for ordinary rows.
 	DigestKey   *string `gorm:"size:191;uniqueIndex"`
 	DigestLines string  `gorm:"type:text"` // JSON array of the digest's lines
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// CardKey is the TaskID of the card the row carries (bot.Card.TaskID):
+	// the rows of one card to one target are its states, of which only
+	// the latest is delivered. Empty for other rows.
+	CardKey   string `gorm:"size:128;index"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // DeliveryAttempt records one try to deliver an outbox row and its result.
@@ -104,4 +115,14 @@ type OutboxService interface {
 	// CaseNumbers returns the numbers of the cases with these IDs (IDs
 	// without a case are left out).
 	CaseNumbers(ctx context.Context, ids []uint64) (map[uint64]string, error)
+	// CardState tells, for a row with a CardKey, whether it is the latest
+	// row of that card to its channel and target, and whether an earlier
+	// one was sent.
+	CardState(ctx context.Context, row *Outbox) (latest, sentBefore bool, err error)
+	// SkipOutbox ends a pending row without posting it: status skipped,
+	// LastError why. ECONFLICT if it is no longer pending.
+	SkipOutbox(ctx context.Context, id uint64, why string) error
+	// WithdrawCard skips every pending row of the card cardKey (a card
+	// merged into another before it went out) and returns how many.
+	WithdrawCard(ctx context.Context, cardKey, why string) (int, error)
 }

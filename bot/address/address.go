@@ -68,16 +68,21 @@ func (b Book) Person(st *policy.Staff) []Dest {
 }
 
 // Rows encodes msg once per destination as pending outbox rows of case
-// caseID.
+// caseID; a card's TaskID becomes the rows' CardKey (only the latest state
+// of a card is delivered, see notify.Deliverer).
 func Rows(caseID uint64, dests []Dest, msg bot.Message) ([]models.Outbox, error) {
 	kind, payload, err := notify.EncodeMessage(msg)
 	if err != nil {
 		return nil, fmt.Errorf("address: encode: %w", err)
 	}
+	var card string
+	if msg.Card != nil {
+		card = msg.Card.TaskID
+	}
 	rows := make([]models.Outbox, 0, len(dests))
 	for _, d := range dests {
 		rows = append(rows, models.Outbox{CaseID: caseID, Channel: d.Channel, Target: d.Target,
-			Audience: d.Audience, Kind: kind, Payload: payload, Status: models.OutboxPending})
+			Audience: d.Audience, Kind: kind, Payload: payload, Status: models.OutboxPending, CardKey: card})
 	}
 	return rows, nil
 }

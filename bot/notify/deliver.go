@@ -45,6 +45,7 @@ type Deliverer struct {
 	budget   int
 	backoff  []time.Duration
 	limited  map[string]bool
+	noUpdate map[string]bool
 	maxError int
 }
 
@@ -117,7 +118,8 @@ func NewDeliverer(outbox models.OutboxService, senders map[string]bot.Sender, li
 		outbox: outbox, senders: maps.Clone(senders), rows: map[string]RowSender{}, limiter: limiter, clock: clock,
 		logger: logger.With("component", "notify"), lease: DefaultLease,
 		budget: DefaultBudget, backoff: DefaultBackoff, maxError: 500,
-		limited: map[string]bool{models.ChannelWeComRobot: true, models.ChannelDingTalkRobot: true},
+		limited:  map[string]bool{models.ChannelWeComRobot: true, models.ChannelDingTalkRobot: true},
+		noUpdate: map[string]bool{models.ChannelWeComRobot: true, models.ChannelDingTalkRobot: true},
 	}
 	for _, o := range opts {
 		o(d)
@@ -156,13 +158,20 @@ func (d *Deliverer) Deliver(ctx context.Context, id uint64) error {
 	default:
 		return fmt.Errorf("claim outbox %d: %w", id, err)
 	}
+	msg, err := d.message(row)
+	if err != nil {
+		return d.record(context.WithoutCancel(ctx), row, err)
+	}
+	if why, err := d.cardState(ctx, row, msg); why != "" || err != nil {
+		return d.skip(ctx, row, why, err)
+	}
 	if ok, err := d.admit(ctx, row, now); !ok {
 		return err
 	}
 	// A send never outlives its claim: past the lease another worker may
 	// claim the row and send it again.
 	sctx, cancel := context.WithTimeout(ctx, d.lease*3/4)
-	sendErr := d.send(sctx, row)
+	sendErr := d.send(sctx, row, msg)
 	cancel()
 	return d.record(context.WithoutCancel(ctx), row, sendErr)
 }

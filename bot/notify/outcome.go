@@ -18,10 +18,22 @@ type StatusError interface {
 	HTTPStatus() int
 }
 
-// send hands the row to the row sender of its channel, or decodes its
-// message for the chat sender of its channel. A missing sender or an
-// undecodable payload is permanent.
-func (d *Deliverer) send(ctx context.Context, row *models.Outbox) error {
+// message decodes a chat row's message; nil for the rows of a row sender
+// (event webhooks). An undecodable payload is permanent.
+func (d *Deliverer) message(row *models.Outbox) (*bot.Message, error) {
+	if _, ok := d.rows[row.Channel]; ok {
+		return nil, nil
+	}
+	msg, err := DecodeMessage(row.Kind, row.Payload)
+	if err != nil {
+		return nil, err
+	}
+	return &msg, nil
+}
+
+// send hands the row to the row sender of its channel, or its message to
+// the chat sender of its channel. A missing sender is permanent.
+func (d *Deliverer) send(ctx context.Context, row *models.Outbox, msg *bot.Message) error {
 	if rs, ok := d.rows[row.Channel]; ok {
 		return rs.SendRow(ctx, row)
 	}
@@ -29,11 +41,7 @@ func (d *Deliverer) send(ctx context.Context, row *models.Outbox) error {
 	if !ok {
 		return fmt.Errorf("no sender for channel %q: %w", row.Channel, bot.ErrPermanent)
 	}
-	msg, err := DecodeMessage(row.Kind, row.Payload)
-	if err != nil {
-		return err
-	}
-	return sender.Send(ctx, row.Target, msg)
+	return sender.Send(ctx, row.Target, *msg)
 }
 
 // record writes the attempt and moves the row on: sent, retry at a later

@@ -89,7 +89,7 @@ func allSent(ov outboxView) bool {
 		return false
 	}
 	for _, r := range ov.Outbox {
-		if r.Status != "sent" {
+		if r.Status != "sent" && r.Status != "skipped" { // skipped: a card state superseded or not postable
 			return false
 		}
 	}
