@@ -3,6 +3,7 @@ package prevent
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"tapline/models"
 )
@@ -18,6 +19,8 @@ func (s *Service) CheckEffects(ctx context.Context) (int, error) {
 	}
 	now, window := s.clock.Now(), s.policy.Prevention.WindowDuration()
 	checked := 0
+	var lines []string
+	defer func() { s.announceEffects(ctx, lines) }() // one message for the day's checks
 	for _, p := range items {
 		if p.ApprovedAt == nil || now.Before(p.ApprovedAt.Add(window)) {
 			continue
@@ -40,9 +43,16 @@ func (s *Service) CheckEffects(ctx context.Context) (int, error) {
 			return checked, fmt.Errorf("prevent: %w", err)
 		}
 		checked++
-		s.post(ctx, s.book.Leaders(), fmt.Sprintf("📊 预防措施效果（policy 4.4.2）：P%d %s\n%s", p.ID, s.describe(p), p.Effect))
+		lines = append(lines, fmt.Sprintf("P%d %s\n%s", p.ID, s.describe(p), p.Effect))
 	}
 	return checked, nil
+}
+
+// announceEffects sends the day's effect checks to the leaders' group.
+func (s *Service) announceEffects(ctx context.Context, lines []string) {
+	if len(lines) > 0 {
+		s.post(ctx, s.book.Leaders(), "📊 预防措施效果（policy 4.4.2）："+strings.Join(lines, "\n"))
+	}
 }
 
 // effectText says whether recurrence fell.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"tapline/bot"
@@ -43,7 +44,9 @@ func New(p *policy.Policy, store models.PreventionService, outbox models.OutboxS
 }
 
 // Detect opens an item for each recurrence of the last window that has no
-// open item yet, and tells its owner. It returns the items opened.
+// open item yet, and tells the owners and the leaders' group in one digest
+// (one message for each, however many items opened). It returns the items
+// opened.
 func (s *Service) Detect(ctx context.Context) ([]*models.Prevention, error) {
 	now := s.clock.Now()
 	rule := s.policy.Prevention
@@ -53,6 +56,7 @@ func (s *Service) Detect(ctx context.Context) ([]*models.Prevention, error) {
 		return nil, fmt.Errorf("prevent: %w", err)
 	}
 	var opened []*models.Prevention
+	defer func() { s.announceFindings(ctx, opened) }() // what was opened is told, even after an error
 	for _, r := range found {
 		p, err := s.open(ctx, r, since)
 		if err != nil {
@@ -65,7 +69,7 @@ func (s *Service) Detect(ctx context.Context) ([]*models.Prevention, error) {
 	return opened, nil
 }
 
-// open creates the item of r unless one is open, and tells its owner.
+// open creates the item of r unless one is open.
 func (s *Service) open(ctx context.Context, r models.Recurrence, since time.Time) (*models.Prevention, error) {
 	owner := ""
 	if l := s.policy.LeaderOf(r.Department); l != nil {
@@ -84,11 +88,46 @@ func (s *Service) open(ctx context.Context, r models.Recurrence, since time.Time
 	if err != nil {
 		return nil, fmt.Errorf("prevent: %w", err)
 	}
-	text := fmt.Sprintf("📌 同类投诉多发（policy 4.4.2）：%s，%d 天内 %d 件。请%s制定预防措施，回复：预防 P%d 措施内容（报总经理审批后通报各部门）",
-		s.describe(p), int(s.policy.Prevention.WindowDuration().Hours()/24), p.Cases, s.name(owner), p.ID)
-	s.post(ctx, append(s.book.Person(s.policy.Staff(owner)), s.book.Leaders()...), text)
 	s.log.InfoContext(ctx, "prevention item opened", "item", p.ID, "kind", p.Kind, "category", p.Category)
 	return p, nil
+}
+
+// announceFindings sends the day's new items (policy 4.4.2): each owner
+// gets theirs, the leaders' group all of them, one message each.
+func (s *Service) announceFindings(ctx context.Context, items []*models.Prevention) {
+	if len(items) == 0 {
+		return
+	}
+	var owners []string
+	byOwner := map[string][]*models.Prevention{}
+	for _, p := range items {
+		if byOwner[p.Owner] == nil {
+			owners = append(owners, p.Owner)
+		}
+		byOwner[p.Owner] = append(byOwner[p.Owner], p)
+	}
+	for _, o := range owners {
+		s.post(ctx, s.book.Person(s.policy.Staff(o)), s.findings(byOwner[o]))
+	}
+	s.post(ctx, s.book.Leaders(), s.findings(items))
+}
+
+// findings is the text of new items: one line for one item, else a
+// numbered list under one heading.
+func (s *Service) findings(items []*models.Prevention) string {
+	days := int(s.policy.Prevention.WindowDuration().Hours() / 24)
+	if len(items) == 1 {
+		p := items[0]
+		return fmt.Sprintf("📌 同类投诉多发（policy 4.4.2）：%s，%d 天内 %d 件。请%s制定预防措施，回复：预防 P%d 措施内容（报总经理审批后通报各部门）",
+			s.describe(p), days, p.Cases, s.name(p.Owner), p.ID)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "📌 同类投诉多发（policy 4.4.2），%d 天内新发现 %d 项：", days, len(items))
+	for i, p := range items {
+		fmt.Fprintf(&b, "\n%d. P%d %s：%d 件，由%s制定措施", i+1, p.ID, s.describe(p), p.Cases, s.name(p.Owner))
+	}
+	b.WriteString("\n回复：预防 P编号 措施内容（报总经理审批后通报各部门）")
+	return b.String()
 }
 
 // describe names what recurs: "幸福小区 水压/停水" or "供水股 水压/停水".

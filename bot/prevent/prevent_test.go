@@ -142,3 +142,38 @@ func TestPreventionItem(t *testing.T) {
 		t.Fatalf("list %q", list)
 	}
 }
+
+// TestFindingsOneDigest: many recurrences found at once (a seeded month,
+// a server started after days off) are one message to the leaders' group
+// and one to each owner, not one per finding (issue 14: 31 at start-up).
+func TestFindingsOneDigest(t *testing.T) {
+	e := newEnv(t)
+	for _, area := range []string{"幸福小区", "阳光花园", "翠湖苑", "梧桐里"} {
+		for range 3 {
+			e.file("water_pressure", "supply", area) // leader.b's
+		}
+	}
+	for range 3 {
+		e.file("billing", "business", "文化路") // leader.a's
+	}
+	items, err := e.svc.Detect(context.Background())
+	if err != nil || len(items) != 6 { // five estates and 供水股's twelve 水压 complaints
+
+		t.Fatalf("items %d %v", len(items), err)
+	}
+	leaders, b, a := e.texts("leaders"), e.texts("leader.b"), e.texts("leader.a")
+	if len(leaders) != 1 || len(b) != 1 || len(a) != 1 {
+		t.Fatalf("messages: leaders %d, leader.b %d, leader.a %d; want one each", len(leaders), len(b), len(a))
+	}
+	for _, p := range items {
+		if !strings.Contains(leaders[0], fmt.Sprintf("P%d ", p.ID)) {
+			t.Errorf("the leaders' digest lacks P%d: %s", p.ID, leaders[0])
+		}
+	}
+	if !strings.Contains(leaders[0], "新发现 6 项") || strings.Count(b[0], `\n`) != 6 || strings.Contains(a[0], "幸福小区") {
+		t.Fatalf("digests:\n%s\n%s\n%s", leaders[0], b[0], a[0])
+	}
+	if again, _ := e.svc.Detect(context.Background()); len(again) != 0 || len(e.texts("leaders")) != 1 {
+		t.Fatal("found or told twice")
+	}
+}
