@@ -116,13 +116,18 @@ type Incident struct {
 	FirstAt    time.Time
 	LastAt     time.Time
 	CreatedAt  time.Time
+	// CardKey is the TaskID of the incident's leadership card, updated in
+	// place as households join.
+	CardKey string `gorm:"size:128"`
 }
 
 // Cluster asks to link case CaseID to the open incident of its category and
 // area, creating one when at least Threshold households complained since
 // Since. MarkMajor is written on every linked case not yet major; Build is
 // called once when the incident is created, inside the transaction, for the
-// alert rows and the deadlines it starts.
+// alert rows and the deadlines it starts. An incident keeps one running
+// acknowledgement clock (policy 4.1.3: one acknowledgement covers it): the
+// oldest of its cases'; the others are dropped.
 type Cluster struct {
 	CaseID    uint64
 	Category  string
@@ -132,6 +137,10 @@ type Cluster struct {
 	Threshold int
 	Event     CaseEvent // written on each case that becomes major
 	Build     func(inc *Incident, cases []*Case) ([]Outbox, []Deadline, error)
+	// Join, when set, is called inside the transaction when cases join an
+	// open incident (all its cases, oldest first), for the rows that
+	// update its card.
+	Join func(inc *Incident, cases []*Case) ([]Outbox, error)
 }
 
 // DeadlineService stores deadlines, their firings, warnings and incidents.
@@ -157,6 +166,10 @@ type DeadlineService interface {
 	LinkIncident(ctx context.Context, cl *Cluster) (inc *Incident, created bool, rows []Outbox, dls []Deadline, err error)
 	// IncidentCases returns the cases linked to an incident, oldest first.
 	IncidentCases(ctx context.Context, incidentID uint64) ([]*Case, error)
+	// AreaAlerts returns the major cases of a category and area created
+	// since since, oldest first (at most limit), and the open incident of
+	// that category and area active since then (nil if none).
+	AreaAlerts(ctx context.Context, category, area string, since time.Time, limit int) ([]*Case, *Incident, error)
 	// FireFailed records that firing step of deadline id failed with msg:
 	// Failures+1 when the last failure had the same message, else 1. At
 	// limit failures (limit > 0) the deadline is parked. It returns whether

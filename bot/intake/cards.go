@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"strings"
 
 	"tapline/bot"
@@ -41,23 +42,43 @@ func (s *Service) Card(c *models.Case, title string) bot.Card {
 // supplementTitle heads the completed card of an emergency filing.
 const supplementTitle = "补充信息"
 
+// alertPlace is where a major case's leadership card goes: the card of
+// the earlier major cases of its place (key, with their cases), or its
+// own; completed marks the supplement of an emergency filing, a later
+// state of that card.
+type alertPlace struct {
+	group     []*models.Case
+	key       string
+	completed bool
+}
+
+// find looks up the earlier major cases of c's place (none without an
+// address or for an ordinary case).
+func (p *alertPlace) find(ctx context.Context, r *remind.Service, c *models.Case) error {
+	if !c.Major {
+		return nil
+	}
+	var err error
+	p.group, p.key, err = r.AreaGroup(ctx, c)
+	return err
+}
+
 // cardRows returns the outbox rows that carry c's card to its department's
-// group and, for a major case, to the leaders' group (policy 4.1.3: report
-// to leadership within half an hour).
-func (s *Service) cardRows(c *models.Case, title string) ([]models.Outbox, error) {
+// group and, for a major case, to leadership (policy 4.1.3: report to
+// leadership within half an hour): one card per place, updated as
+// households join and when an emergency's details are supplemented.
+func (s *Service) cardRows(c *models.Case, title string, place alertPlace) ([]models.Outbox, error) {
 	msg := bot.Message{Card: ptr(s.Card(c, title))}
 	rows, err := groupRows(c, s.policy.Department(c.Department).Group, c.Department, msg)
 	if err != nil || !c.Major {
 		return rows, err
 	}
-	if s.remind != nil && title == supplementTitle { // leadership was alerted at filing: the completed card only
-		major := msg
-		major.Card = ptr(s.Card(c, "重大投诉："+title))
-		leaders, err := address.Rows(c.ID, address.Book{}.Group(s.policy.LeadersGroup, "leaders"), major)
-		return append(rows, leaders...), err
-	}
 	if s.remind != nil { // the leaders' group, the leader in charge and the GM, with an acknowledge button
-		alert, err := s.remind.Alert(c, title)
+		headline := title
+		if place.completed {
+			headline = "紧急投诉（已补充信息）"
+		}
+		alert, err := s.remind.AlertRows(c, place.group, place.key, headline, place.completed)
 		return append(rows, alert...), err
 	}
 	major := msg

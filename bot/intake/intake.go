@@ -98,15 +98,16 @@ func (s *Service) fileCase(ctx context.Context, c *models.Case, ev models.CaseEv
 	}
 	ev.Type, ev.ToStatus = "created", c.Status
 	ev.Text += majorNote(c, words)
-	nc := &models.NewCase{
-		Case:        *c,
-		Event:       ev,
-		BuildOutbox: func(c *models.Case) ([]models.Outbox, error) { return s.cardRows(c, cardTitle) },
-	}
+	nc := &models.NewCase{Case: *c, Event: ev}
+	var place alertPlace
 	if s.remind != nil {
 		nc.Case.AreaKey = remind.AreaKey(c.Address)
 		nc.Deadlines = s.remind.Plan().Filing(&nc.Case, s.clock.Now())
+		if err := place.find(ctx, s.remind, &nc.Case); err != nil {
+			return nil, false, fmt.Errorf("file case: %w", err)
+		}
 	}
+	nc.BuildOutbox = func(c *models.Case) ([]models.Outbox, error) { return s.cardRows(c, cardTitle, place) }
 	saved, created, err := s.cases.CreateCase(ctx, nc)
 	if err != nil {
 		return nil, false, fmt.Errorf("file case: %w", err)
@@ -158,20 +159,28 @@ func (s *Service) Supplement(ctx context.Context, d *dialog.Draft) error {
 	full := *existing
 	full.Name, full.Address, full.Phone = c.Name, c.Address, c.Phone
 	full.Details, full.Expectation = c.Details, c.Expectation
-	rows, err := s.cardRows(&full, supplementTitle)
+	place := alertPlace{completed: true}
+	if s.remind != nil {
+		c.AreaKey = remind.AreaKey(c.Address)
+		full.AreaKey = c.AreaKey
+		if err := place.find(ctx, s.remind, &full); err != nil {
+			return fmt.Errorf("supplement: %w", err)
+		}
+	}
+	rows, err := s.cardRows(&full, supplementTitle, place)
 	if err != nil {
 		return err
 	}
 	ev := models.CaseEvent{Type: "supplemented", Actor: d.ResidentID, Role: "resident",
 		Channel: bot.PlatformWeChat, Text: "居民补充了联系方式和详情（policy 4.1.4）"}
-	if s.remind != nil {
-		c.AreaKey = remind.AreaKey(c.Address)
-	}
 	saved, err := s.cases.SupplementCase(ctx, d.Number, c, ev, rows)
 	if err != nil {
 		return fmt.Errorf("supplement: %w", err)
 	}
 	s.enqueue(ctx, rows)
+	if s.remind != nil && saved.Major {
+		s.remind.Withdraw(ctx, saved, place.key) // its alert, still held, joined the card of its place
+	}
 	if s.remind != nil && existing.AreaKey == "" && saved.AreaKey != "" { // the address came only now
 		if _, err := s.remind.Cluster(ctx, saved); err != nil {
 			s.log.WarnContext(ctx, "clustering failed", "case", saved.Number, "err", err)

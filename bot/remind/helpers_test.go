@@ -87,7 +87,7 @@ func newEnv(t *testing.T) *env {
 // service returns another Service on the same database (a second worker).
 func (e *env) service() *Service {
 	return New(Plan{Policy: e.p, Calendar: e.cal}, e.db, e.db, address.Book{Policy: e.p, Direct: models.ChannelSink},
-		e.arm, &fakeEnq{}, e.clock, slog.New(slog.DiscardHandler), WithLocation(cst))
+		e.arm, &fakeEnq{}, e.clock, slog.New(slog.DiscardHandler), WithLocation(cst), WithOutbox(e.db))
 }
 
 // file files a case with its filing clocks.

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"tapline/bot"
-	"tapline/bot/address"
 	"tapline/models"
 )
 
@@ -30,37 +28,12 @@ func CriterionName(key string) string {
 	return key
 }
 
-// Alert returns the rows that report a major case to leadership at once
-// (policy 4.1.3): a card with an acknowledge button to the leaders' group,
-// to the leader in charge and to the GM. Personal data is masked.
-func (s *Service) Alert(c *models.Case, headline string) ([]models.Outbox, error) {
-	p := s.plan.Policy
-	card := &bot.Card{
-		Title: "🚨 重大投诉：" + headline, CaseNumber: c.Number, Major: true,
-		MajorWhy: CriterionName(c.MajorReason), Name: models.MaskName(c.Name), Phone: models.MaskPhone(c.Phone),
-		Address: c.Address, Summary: truncate(c.Details, 120), At: s.clock.Now(),
-		Status:  fmt.Sprintf("请在30分钟内确认：回复「已阅 %s」或点按钮（policy 4.1.3）", c.Number),
-		Buttons: []bot.Button{{Key: ActAck + ":" + c.Number, Text: "已阅", Style: 1}},
-	}
-	if cat := p.Category(c.Category); cat != nil {
-		card.Category = cat.Name
-	}
-	if d := p.Department(c.Department); d != nil {
-		card.Department = d.Name
-	}
-	dests := s.book.Leaders()
-	if l := p.LeaderOf(c.Department); l != nil {
-		dests = append(dests, s.book.Person(p.Staff(l.ID))...)
-	}
-	dests = append(dests, s.book.Person(p.Staff(p.GM))...)
-	return address.Rows(c.ID, dests, bot.Message{Card: card})
-}
-
 // Cluster links a newly filed case to the incident of its category and
 // area (PRODUCT A7): when the policy's number of households complained
 // within its window, the incident is created, every linked case becomes
-// major (policy 4.1.3 群体性投诉), and leadership is alerted once, with the
-// acknowledgement clock on the incident's lead case.
+// major (policy 4.1.3 群体性投诉), and leadership is alerted with one card,
+// updated in place as households join; the acknowledgement clock of the
+// incident is the oldest of its cases'.
 func (s *Service) Cluster(ctx context.Context, c *models.Case) (*models.Incident, error) {
 	if c.AreaKey == "" {
 		return nil, nil
@@ -75,16 +48,22 @@ func (s *Service) Cluster(ctx context.Context, c *models.Case) (*models.Incident
 	cl.Build = func(inc *models.Incident, cases []*models.Case) ([]models.Outbox, []models.Deadline, error) {
 		lead := *c
 		lead.Major, lead.MajorReason = true, "group"
-		rows, err := s.Alert(&lead, fmt.Sprintf("群体性事件，%s %d 户反映%s", c.AreaKey, inc.Households, numbers(cases)))
+		rows, err := s.incidentRows(inc, cases, firstAlerted(cases))
 		return rows, []models.Deadline{s.plan.New(models.StageMajorAck, &lead, now)}, err
 	}
+	cl.Join = func(inc *models.Incident, cases []*models.Case) ([]models.Outbox, error) {
+		return s.incidentRows(inc, cases, inc.CardKey)
+	}
 	inc, created, rows, dls, err := s.deadlines.LinkIncident(ctx, cl)
-	if err != nil || !created {
+	if err != nil || inc == nil {
 		return inc, err
 	}
 	s.deliver(ctx, rows)
 	s.ArmAll(ctx, dls)
-	s.log.InfoContext(ctx, "incident created", "incident", inc.ID, "case", c.Number, "households", inc.Households)
+	s.withdraw(ctx, c, inc.CardKey) // its own alert, if still waiting, is now the incident's card
+	if created {
+		s.log.InfoContext(ctx, "incident created", "incident", inc.ID, "case", c.Number, "households", inc.Households)
+	}
 	return inc, nil
 }
 
@@ -110,4 +89,16 @@ func truncate(s string, n int) string {
 func (s *Service) StartMajor(c *models.Case, headline string, now time.Time) ([]models.Deadline, []models.Outbox, error) {
 	rows, err := s.Alert(c, headline)
 	return s.plan.MajorClocks(c, now), rows, err
+}
+
+// firstAlerted is the card key of an incident's cases: the card of the
+// oldest case that was major (alerted) before the incident, else a new
+// card named after its oldest case.
+func firstAlerted(cases []*models.Case) string {
+	for _, c := range cases {
+		if c.Major {
+			return CardKey(c.Number)
+		}
+	}
+	return CardKey(cases[0].Number)
 }

@@ -45,6 +45,9 @@ type Service struct {
 	log       *slog.Logger
 	loc       *time.Location
 	parkAfter int
+	outbox    models.OutboxService
+	settle    time.Duration
+	hold      time.Duration
 }
 
 // Option configures a Service.
@@ -57,6 +60,17 @@ func WithLocation(loc *time.Location) Option { return func(s *Service) { s.loc =
 // deadline.
 const DefaultParkAfter = 5
 
+// WithOutbox lets the service withdraw the waiting alert of a case that
+// joined the card of its place (see Withdraw).
+func WithOutbox(o models.OutboxService) Option { return func(s *Service) { s.outbox = o } }
+
+// WithAlertTiming sets how long card updates settle and how long the alert
+// of a case without an address waits for it (DefaultAlertSettle,
+// DefaultAlertHold).
+func WithAlertTiming(settle, hold time.Duration) Option {
+	return func(s *Service) { s.settle, s.hold = settle, hold }
+}
+
 // WithParkAfter sets how many identical failures of one step park its
 // deadline (default DefaultParkAfter; at least 1).
 func WithParkAfter(n int) Option { return func(s *Service) { s.parkAfter = max(n, 1) } }
@@ -66,7 +80,7 @@ func New(plan Plan, deadlines models.DeadlineService, cases Cases, book address.
 	clock bot.Clock, log *slog.Logger, opts ...Option) *Service {
 	s := &Service{plan: plan, deadlines: deadlines, cases: cases, book: book, arm: arm, enq: enq,
 		clock: clock, log: log.With("component", "remind"), loc: time.FixedZone("CST", 8*3600),
-		parkAfter: DefaultParkAfter}
+		parkAfter: DefaultParkAfter, settle: DefaultAlertSettle, hold: DefaultAlertHold}
 	for _, o := range opts {
 		o(s)
 	}

@@ -28,7 +28,7 @@ func (a *App) openRemind() error {
 	book := address.Book{Policy: a.policy, Direct: models.ChannelWeComApp}
 	a.remind = remind.New(remind.Plan{Policy: a.policy, Calendar: cal}, a.db, a.db, book,
 		remind.NewAsynqArmer(a.client, a.cfg.Outbox.Queue, a.clock), a.enq, a.clock, a.log,
-		remind.WithLocation(cal.Location()))
+		remind.WithLocation(cal.Location()), remind.WithOutbox(a.db))
 	return nil
 }
 

@@ -109,23 +109,62 @@ func (db *DB) startIncident(tx *gorm.DB, key string, cl *models.Cluster, now tim
 	if err != nil {
 		return nil, false, nil, nil, fmt.Errorf("build incident: %w", err)
 	}
-	rows = prepareOutbox(rows, now)
-	for i := range rows {
-		rows[i].CaseID = inc.LeadCaseID
+	if rows, err = insertIncidentRows(tx, &inc, rows, now); err != nil {
+		return nil, false, nil, nil, err
 	}
-	if len(rows) > 0 {
-		if err := tx.Create(&rows).Error; err != nil {
-			return nil, false, nil, nil, fmt.Errorf("insert incident outbox: %w", err)
+	if len(rows) > 0 && rows[0].CardKey != "" {
+		inc.CardKey = rows[0].CardKey
+		if err := tx.Model(&inc).Update("card_key", inc.CardKey).Error; err != nil {
+			return nil, false, nil, nil, fmt.Errorf("incident card: %w", err)
 		}
 	}
 	dls = prepareDeadlines(dls, now)
 	if err := insertDeadlines(tx, inc.LeadCaseID, dls); err != nil {
 		return nil, false, nil, nil, err
 	}
-	return &inc, true, append(rows, events...), dls, nil
+	return &inc, true, append(rows, events...), dls, oneAckClock(tx, inc.ID, now)
 }
 
-// joinIncident links the new cases of the area to an open incident.
+// insertIncidentRows writes an incident's outbox rows on its lead case.
+func insertIncidentRows(tx *gorm.DB, inc *models.Incident, rows []models.Outbox, now time.Time) ([]models.Outbox, error) {
+	rows = prepareOutbox(rows, now)
+	for i := range rows {
+		rows[i].CaseID = inc.LeadCaseID
+	}
+	if len(rows) > 0 {
+		if err := tx.Create(&rows).Error; err != nil {
+			return nil, fmt.Errorf("insert incident outbox: %w", err)
+		}
+	}
+	return rows, nil
+}
+
+// oneAckClock keeps one running acknowledgement clock for an incident, the
+// oldest of its cases' (its 30 minutes started first, policy 4.1.3), and
+// drops the others: one acknowledgement covers the incident, so one clock
+// reminds and escalates for it.
+func oneAckClock(tx *gorm.DB, incidentID uint64, now time.Time) error {
+	var ids []uint64
+	err := tx.Model(&models.Deadline{}).
+		Where("stage = ? AND status = ? AND case_id IN (?)", models.StageMajorAck, models.DeadlineRunning,
+			tx.Model(&models.Case{}).Select("id").Where("incident_id = ?", incidentID)).
+		Order("started_at").Order("id").Pluck("id", &ids).Error
+	if err != nil {
+		return fmt.Errorf("incident clocks: %w", err)
+	}
+	if len(ids) < 2 {
+		return nil
+	}
+	err = tx.Model(&models.Deadline{}).Where("id IN ?", ids[1:]).
+		Updates(map[string]any{"status": models.DeadlineDropped, "done_at": now, "updated_at": now}).Error
+	if err != nil {
+		return fmt.Errorf("drop incident clocks: %w", err)
+	}
+	return nil
+}
+
+// joinIncident links the new cases of the area to an open incident; when
+// cases joined, cl.Join's rows update the incident's card.
 func (db *DB) joinIncident(tx *gorm.DB, inc *models.Incident, cl *models.Cluster, now time.Time) (*models.Incident, bool, []models.Outbox, []models.Deadline, error) {
 	cases, households, err := clusterCases(tx, cl, inc.ID)
 	if err != nil {
@@ -135,8 +174,25 @@ func (db *DB) joinIncident(tx *gorm.DB, inc *models.Incident, cl *models.Cluster
 	if err := tx.Model(inc).Updates(map[string]any{"last_at": now, "households": inc.Households}).Error; err != nil {
 		return nil, false, nil, nil, fmt.Errorf("update incident: %w", err)
 	}
-	events, err := db.markIncident(tx, inc, cases, cl, now)
-	return inc, false, events, nil, err
+	joined := false
+	for _, c := range cases {
+		joined = joined || c.IncidentID != inc.ID
+	}
+	rows, err := db.markIncident(tx, inc, cases, cl, now)
+	if err != nil {
+		return nil, false, nil, nil, err
+	}
+	if joined && cl.Join != nil {
+		built, err := cl.Join(inc, cases)
+		if err != nil {
+			return nil, false, nil, nil, fmt.Errorf("join incident: %w", err)
+		}
+		if built, err = insertIncidentRows(tx, inc, built, now); err != nil {
+			return nil, false, nil, nil, err
+		}
+		rows = append(built, rows...)
+	}
+	return inc, false, rows, nil, oneAckClock(tx, inc.ID, now)
 }
 
 // markIncident links cases to inc and flags the ones not yet major
@@ -182,6 +238,27 @@ func (db *DB) markIncident(tx *gorm.DB, inc *models.Incident, cases []*models.Ca
 		}
 	}
 	return rows, nil
+}
+
+// AreaAlerts implements models.DeadlineService.
+func (db *DB) AreaAlerts(ctx context.Context, category, area string, since time.Time, limit int) ([]*models.Case, *models.Incident, error) {
+	const op = "store: area alerts"
+	conn := db.conn.WithContext(ctx)
+	var cases []*models.Case
+	err := conn.Where("category = ? AND area_key = ? AND major = ? AND created_at >= ?", category, area, true, norm(since)).
+		Order("id").Limit(max(limit, 1)).Find(&cases).Error
+	if err != nil {
+		return nil, nil, db.wrap(op, err)
+	}
+	var inc models.Incident
+	err = conn.Where("open_key = ? AND last_at >= ?", category+"|"+area, norm(since)).Take(&inc).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return cases, nil, nil
+	}
+	if err != nil {
+		return nil, nil, db.wrap(op, err)
+	}
+	return cases, &inc, nil
 }
 
 // IncidentCases implements models.DeadlineService.
