@@ -105,7 +105,7 @@ func (a *App) openRedis(ctx context.Context) error {
 }
 
 func (a *App) openDB(ctx context.Context) error {
-	sc := store.Config{MySQLDSN: a.cfg.MySQLDSN, Logger: a.log}
+	sc := store.Config{MySQLDSN: a.cfg.MySQLDSN, Logger: a.log, Now: a.clock.Now}
 	if a.cfg.Embedded() {
 		sc.SQLitePath = a.embedded.sqlitePath
 	}
