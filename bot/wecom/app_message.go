@@ -48,8 +48,8 @@ func (s *AppSender) SendMessage(ctx context.Context, target string, msg bot.Mess
 	if err != nil {
 		return SentMessage{}, err
 	}
-	if ans.InvalidUser != "" {
-		s.log.Warn("some recipients are invalid", "count", len(strings.Split(ans.InvalidUser, "|")))
+	if len(ans.InvalidUser) > 0 {
+		s.log.Warn("some recipients are invalid", "count", len(ans.InvalidUser))
 	}
 	return SentMessage{MsgID: ans.MsgID, TaskID: taskID, ResponseCode: ans.ResponseCode}, nil
 }

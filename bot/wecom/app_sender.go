@@ -110,13 +110,37 @@ func NewAppSender(cfg AppSenderConfig, c cache.Cache, opts ...AppSenderOption) (
 
 // apiAnswer is the common part of qyapi answers.
 type apiAnswer struct {
-	ErrCode      *int   `json:"errcode"`
-	ErrMsg       string `json:"errmsg"`
-	AccessToken  string `json:"access_token"`
-	ExpiresIn    int    `json:"expires_in"`
-	InvalidUser  string `json:"invaliduser"`
-	MsgID        string `json:"msgid"`
-	ResponseCode string `json:"response_code"`
+	ErrCode      *int     `json:"errcode"`
+	ErrMsg       string   `json:"errmsg"`
+	AccessToken  string   `json:"access_token"`
+	ExpiresIn    int      `json:"expires_in"`
+	InvalidUser  userList `json:"invaliduser"`
+	MsgID        string   `json:"msgid"`
+	ResponseCode string   `json:"response_code"`
+}
+
+// userList is a list of user IDs as WeCom answers it: "a|b" from
+// message/send, ["a","b"] from update_template_card.
+type userList []string
+
+// UnmarshalJSON accepts both forms (and null).
+func (u *userList) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*u = nil
+		for _, id := range strings.Split(s, "|") {
+			if id != "" {
+				*u = append(*u, id)
+			}
+		}
+		return nil
+	}
+	var ids []string
+	if err := json.Unmarshal(b, &ids); err != nil {
+		return fmt.Errorf("invaliduser: %w", err)
+	}
+	*u = ids
+	return nil
 }
 
 // call POSTs body to path with the access token. A rejected token

@@ -74,3 +74,20 @@ func TestCardUpdaterSendsForEveryone(t *testing.T) {
 		t.Fatalf("text-only update: %v", err)
 	}
 }
+
+// TestAppUpdateAnswerWithUserArray: update_template_card answers
+// invaliduser as a JSON array (message/send as "a|b"); both decode.
+func TestAppUpdateAnswerWithUserArray(t *testing.T) {
+	f := &fakeQY{script: []func(http.ResponseWriter){
+		func(w http.ResponseWriter) { _, _ = io.WriteString(w, `{"errcode":0,"errmsg":"ok","invaliduser":[]}`) },
+		func(w http.ResponseWriter) {
+			_, _ = io.WriteString(w, `{"errcode":0,"errmsg":"ok","invaliduser":["ghost"]}`)
+		},
+	}}
+	s := newTestSender(t, f)
+	for i := range 2 {
+		if err := s.UpdateCard(context.Background(), nil, "RC-"+string(rune('a'+i)), bot.Card{Status: "已处理"}); err != nil {
+			t.Fatalf("update %d: %v", i, err)
+		}
+	}
+}
