@@ -106,3 +106,25 @@ func (s *AppSender) UpdateCard(ctx context.Context, userIDs []string, responseCo
 	_, err := s.call(ctx, "message/update_template_card", body)
 	return err
 }
+
+// ReplaceCard replaces a sent button card, for everyone it was sent to, by
+// c rendered under the card's task_id (update_template_card with
+// template_card, document 94945 "更新为新的卡片"). responseCode is the one of
+// the send or of a click; each is usable once, within 72 hours. It returns
+// a response_code when WeCom's answer carries one (documented for sends and
+// clicks only). Errors follow Send.
+func (s *AppSender) ReplaceCard(ctx context.Context, responseCode, taskID string, c bot.Card) (string, error) {
+	if responseCode == "" {
+		return "", fmt.Errorf("wecom app replace card: empty response_code: %w", bot.ErrPermanent)
+	}
+	tc, err := buildCard(&c, taskID)
+	if err != nil {
+		return "", fmt.Errorf("wecom app replace card: %w", err)
+	}
+	body := map[string]any{"agentid": s.agentID, "response_code": responseCode, "atall": 1, "template_card": tc}
+	ans, err := s.call(ctx, "message/update_template_card", body)
+	if err != nil {
+		return "", err
+	}
+	return ans.ResponseCode, nil
+}

@@ -84,7 +84,9 @@ func (a *App) staffSenders(s map[string]bot.Sender, sink bot.Sender) error {
 		if err != nil {
 			return fmt.Errorf("wecom.secret: %w", err)
 		}
-		s[models.ChannelWeComApp], s[models.ChannelWeComCardUpdate] = app, wecom.NewCardUpdater(app)
+		// App cards are updated in place with the response codes kept in Redis (every replica's).
+		cards := wecom.NewAppCards(app, redisstore.NewCardCodes(a.rdb, keyPrefix))
+		s[models.ChannelWeComApp], s[models.ChannelWeComCardUpdate] = cards, wecom.NewCardUpdater(app)
 	}
 	if a.cfg.DingTalk.AppSecret != "" && (a.embedded == nil || !a.embedded.demoDingTalk) {
 		session, err := dingtalk.NewSessionSender([]string{strings.TrimRight(a.cfg.DingTalk.APIBase, "/") + "/robot/sendBySession"})
