@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,5 +162,49 @@ func TestEnqueuerSchedulesOnItsClock(t *testing.T) {
 	}
 	if at := scheduled[0].NextProcessAt; at.Before(time.Now().Add(9*time.Minute)) || at.After(time.Now().Add(11*time.Minute)) {
 		t.Fatalf("the later row is armed for %s, want about ten minutes from now", at)
+	}
+}
+
+// movingClock is the system clock moved by a settable offset.
+type movingClock struct {
+	mu sync.Mutex
+	d  time.Duration
+}
+
+func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.d) }
+func (c *movingClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.d += d
+}
+
+// TestRearmRunsDueRowWhoseTaskWaits: a row armed for a minute ahead whose
+// time has come on the service clock before the system clock (the clock
+// moved on) runs at once when the reconciler re-arms it, though its first
+// task still waits.
+func TestRearmRunsDueRowWhoseTaskWaits(t *testing.T) {
+	clock := &movingClock{}
+	db := MustStore(t, clock)
+	_, client, insp, queue := MustAsynq(t)
+	e := NewEnqueuer(client, db, WithQueue(queue), WithEnqueueClock(clock))
+	id := MustRows(t, db, 1, models.ChannelSink, "pipes", "later", clock.Now().Add(time.Minute))[0]
+	if err := e.Enqueue(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(2 * time.Minute)
+	rec := NewReconciler(db, e, clock, discard())
+	if n, err := rec.Once(context.Background()); err != nil || n != 1 {
+		t.Fatalf("reconcile: %d %v", n, err)
+	}
+	pending, _ := insp.ListPendingTasks(queue)
+	scheduled, _ := insp.ListScheduledTasks(queue)
+	if len(pending) != 1 || !strings.HasSuffix(pending[0].ID, ":due") || len(scheduled) != 1 {
+		t.Fatalf("pending %d scheduled %d, want the due task now beside the waiting one", len(pending), len(scheduled))
+	}
+	if _, err := rec.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ = insp.ListPendingTasks(queue); len(pending) != 1 {
+		t.Fatalf("a second reconcile armed it again: %d pending", len(pending))
 	}
 }

@@ -116,3 +116,48 @@ func ceilSecond(at time.Time) time.Time {
 	}
 	return at
 }
+
+// Rearm arms each pending row again for the reconciler: a row not due yet
+// as Enqueue does; a row due now on the Enqueuer's clock under a task ID
+// of its own ("…:due"), so that it runs now even when the task armed for
+// its time is still waiting in asynq, which schedules on the system clock
+// (a service clock ahead of it, a replica's clock that differs). Claiming
+// keeps a row to one delivery whichever task runs first.
+func (e *Enqueuer) Rearm(ctx context.Context, ids ...uint64) error {
+	var errs []error
+	now := e.clock.Now()
+	for _, id := range ids {
+		row, err := e.outbox.FindOutbox(ctx, id)
+		switch {
+		case models.ErrorCode(err) == models.ENOTFOUND:
+			continue
+		case err != nil:
+			errs = append(errs, fmt.Errorf("rearm outbox %d: %w", id, err))
+			continue
+		case row.Status != models.OutboxPending:
+			continue
+		case row.NextAt.After(now):
+			err = e.EnqueueAt(ctx, id, row.NextAt)
+		default:
+			err = e.enqueueDue(ctx, id, row.NextAt)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// enqueueDue arms a due row now under its due task ID.
+func (e *Enqueuer) enqueueDue(ctx context.Context, id uint64, at time.Time) error {
+	task, err := NewDeliverTask(id)
+	if err != nil {
+		return err
+	}
+	_, err = e.client.EnqueueContext(ctx, task, asynq.Queue(e.queue), asynq.TaskID(taskID(id, at)+":due"),
+		asynq.MaxRetry(0), asynq.Timeout(taskTimeout))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
+		return fmt.Errorf("rearm outbox %d: %w", id, err)
+	}
+	return nil
+}

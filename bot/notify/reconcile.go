@@ -63,10 +63,20 @@ func (r *Reconciler) Once(ctx context.Context) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	if err := r.sched.Enqueue(ctx, ids...); err != nil {
+	arm := r.sched.Enqueue
+	if re, ok := r.sched.(rearmer); ok {
+		arm = re.Rearm
+	}
+	if err := arm(ctx, ids...); err != nil {
 		return len(ids), fmt.Errorf("reconcile outbox: %w", err)
 	}
 	return len(ids), nil
+}
+
+// rearmer is a Scheduler that can arm due rows afresh (the *Enqueuer's
+// Rearm); the Reconciler prefers it to Enqueue.
+type rearmer interface {
+	Rearm(ctx context.Context, ids ...uint64) error
 }
 
 // Run calls Once now and then every interval until ctx ends. Errors are
