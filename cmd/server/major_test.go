@@ -111,7 +111,7 @@ func burstMainReport(t *testing.T, wx *simclient.Client, i int, addr string) str
 	for step := 0; step < 12 && !strings.Contains(reply, "已补充") && !strings.Contains(reply, "已记录"); step++ {
 		switch {
 		case strings.Contains(reply, "称呼") || strings.Contains(reply, "姓名"):
-			reply = say("我姓王，叫王建" + string([]rune("国军民")[i]))
+			reply = say("我姓王，叫王建" + string([]rune("国军民华")[i%4]))
 		case strings.Contains(reply, "电话") || strings.Contains(reply, "号码"):
 			reply = say(fmt.Sprintf("1391234560%d", i))
 		case strings.Contains(reply, "地址"):
