@@ -80,7 +80,7 @@ func (s *Service) AlertRows(c *models.Case, group []*models.Case, key, headline 
 		key = CardKey(c.Number)
 	}
 	if len(cases) > 1 {
-		headline = fmt.Sprintf("%s %d 户反映%s%s", c.AreaKey, len(cases), s.categoryName(c.Category), numbers(cases))
+		headline = fmt.Sprintf("%s %d 户反映%s%s", c.AreaKey, households(cases), s.categoryName(c.Category), numbers(cases))
 	}
 	now := s.clock.Now()
 	at := now
@@ -175,6 +175,23 @@ func (s *Service) cardRows(card *bot.Card, lead *models.Case, at time.Time) ([]m
 		rows[i].NextAt = at
 	}
 	return rows, err
+}
+
+// households counts the households of cases as clustering does: by
+// phone, else by WeChat resident, else each case its own.
+func households(cases []*models.Case) int {
+	seen := map[string]bool{}
+	for _, c := range cases {
+		h := c.Phone
+		switch {
+		case h == "" && c.ResidentID != "":
+			h = "r:" + c.ResidentID
+		case h == "":
+			h = fmt.Sprintf("c:%d", c.ID)
+		}
+		seen[h] = true
+	}
+	return len(seen)
 }
 
 // categoryName is a category's display name.

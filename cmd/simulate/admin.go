@@ -48,6 +48,7 @@ type outboxView struct {
 		Channel, Audience, Status, Target string
 		Payload                           json.RawMessage `json:"message"`
 		Attempts                          int
+		NextAt                            time.Time `json:"next_at"`
 	} `json:"outbox"`
 }
 
@@ -89,7 +90,11 @@ func allSent(ov outboxView) bool {
 		return false
 	}
 	for _, r := range ov.Outbox {
-		if r.Status != "sent" && r.Status != "skipped" { // skipped: a card state superseded or not postable
+		switch {
+		case r.Status == "sent", r.Status == "skipped": // skipped: a card state superseded or not postable
+		case r.Status == "pending" && r.Attempts == 0 && r.NextAt.After(time.Now().Add(5*time.Second)):
+			// scheduled later on purpose: a card update settling, an alert waiting for the address
+		default:
 			return false
 		}
 	}
