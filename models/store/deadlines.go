@@ -151,7 +151,7 @@ func (db *DB) Fire(ctx context.Context, f *models.Firing) error {
 		return models.Errorf(models.ECONFLICT, "This reminder was already sent or its stage is over.")
 	}
 	if err != nil {
-		return db.wrap(op, err)
+		return db.wrapQuiet(op, err) // remind logs it (once per failure, the parking once)
 	}
 	f.Outbox = written
 	return nil

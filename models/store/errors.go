@@ -66,6 +66,23 @@ func (db *DB) wrap(op string, err error) error {
 	}
 }
 
+// wrapQuiet is wrap for the errors its caller counts and logs itself (a
+// deadline firing: remind logs each failure once, and the parking of a
+// step that keeps failing once at error level): nothing is logged here.
+func (db *DB) wrapQuiet(op string, err error) error {
+	var appErr *models.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &appErr):
+		return fmt.Errorf("%s: %w", op, err)
+	case isUnavailable(err):
+		return fmt.Errorf("%s: %w: %w", op, errUnavailable(), err)
+	default:
+		return fmt.Errorf("%s: %w", op, err)
+	}
+}
+
 // notFound returns ENOTFOUND for what.
 func notFound(format string, args ...any) error {
 	return models.Errorf(models.ENOTFOUND, format, args...)
