@@ -98,12 +98,20 @@ type Card struct {
 	URL        string    `json:"url,omitempty"`
 	Status     string    `json:"status,omitempty"`  // current status shown on the card
 	Buttons    []Button  `json:"buttons,omitempty"` // actions, where the platform has buttons
-	TaskID     string    `json:"task_id,omitempty"` // platform card ID used to update it later
+	// TaskID is the card's stable identity (e.g. "major_TS20261127-0042"):
+	// every state of one card carries it, and a platform adapter derives
+	// its own card IDs from it. The outbox delivers only the latest state
+	// of a card to a target; older states still waiting are not posted.
+	TaskID string `json:"task_id,omitempty"`
 	// Update marks a later state of the card already sent under TaskID to
 	// the same audience: a platform that can change a sent card in place
 	// (WeCom app update_template_card, DingTalk interactive cards by
 	// outTrackId) updates it there instead of posting a new message; a
-	// platform that cannot (group robots) does not post it again.
+	// platform that cannot (group robots) does not post it again. When no
+	// state of the card reached the target yet, the outbox sends it as the
+	// card itself (Update cleared). The WeCom app updates with a
+	// response_code, one per send or click: without one left it posts the
+	// state as a new card.
 	Update bool `json:"update,omitempty"`
 }
 
