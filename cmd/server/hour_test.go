@@ -43,6 +43,7 @@ func TestOneHourSeededMonthAndBurstMain(t *testing.T) {
 	env["TAPLINE_POLICY_FILE"] = policyWithRobots(t)
 	env["TAPLINE_WECOM_SECRET"], env["TAPLINE_WECOM_AGENT_ID"], env["TAPLINE_WECOM_API_BASE"] = "e2e-secret", "1000002", qy.srv.URL
 	env["TAPLINE_OUTBOX_RECONCILE_INTERVAL"] = "200ms"
+	env["TAPLINE_OUTBOX_QUEUE"] = "outbox-hour-" + randomHex(4) // apart from other servers on a shared Redis
 	env["TAPLINE_CALENDAR_FILE"] = "../../configs/calendar.txt"
 	seedForServer(t, env, start, cal)
 	out := &syncBuffer{}
@@ -116,8 +117,12 @@ func checkClocks(t *testing.T, env map[string]string, clk *offsetClock) {
 	db := openStore(t, env)
 	defer func() { _ = db.Close() }()
 	due, err := db.DueDeadlines(context.Background(), clk.Now().Add(-time.Minute), 10)
-	if err != nil || len(due) > 0 {
-		t.Errorf("deadlines due and not fired: %d %v", len(due), err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range due {
+		t.Errorf("deadline %d (%s, step %d, due %s) not fired; failures %d %q", d.ID, d.Stage, d.Step,
+			d.NextAt.In(cst).Format("15:04:05"), d.Failures, d.LastError)
 	}
 	parked, err := db.ParkedDeadlines(context.Background(), 10)
 	if err != nil || len(parked) > 0 {
