@@ -331,6 +331,7 @@ const (
 	Failed  OutboxStatus = "failed"
 	Pending OutboxStatus = "pending"
 	Sent    OutboxStatus = "sent"
+	Skipped OutboxStatus = "skipped"
 )
 
 // Valid indicates whether the value is a known member of the OutboxStatus enum.
@@ -341,6 +342,62 @@ func (e OutboxStatus) Valid() bool {
 	case Pending:
 		return true
 	case Sent:
+		return true
+	case Skipped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParkedTaskStage.
+const (
+	ParkedTaskStageAccept    ParkedTaskStage = "accept"
+	ParkedTaskStageApprove   ParkedTaskStage = "approve"
+	ParkedTaskStageAuthority ParkedTaskStage = "authority"
+	ParkedTaskStageCallback  ParkedTaskStage = "callback"
+	ParkedTaskStageFeedback  ParkedTaskStage = "feedback"
+	ParkedTaskStageMajorAck  ParkedTaskStage = "major_ack"
+	ParkedTaskStageMeasures  ParkedTaskStage = "measures"
+	ParkedTaskStageResolve   ParkedTaskStage = "resolve"
+)
+
+// Valid indicates whether the value is a known member of the ParkedTaskStage enum.
+func (e ParkedTaskStage) Valid() bool {
+	switch e {
+	case ParkedTaskStageAccept:
+		return true
+	case ParkedTaskStageApprove:
+		return true
+	case ParkedTaskStageAuthority:
+		return true
+	case ParkedTaskStageCallback:
+		return true
+	case ParkedTaskStageFeedback:
+		return true
+	case ParkedTaskStageMajorAck:
+		return true
+	case ParkedTaskStageMeasures:
+		return true
+	case ParkedTaskStageResolve:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParkedTaskStatus.
+const (
+	Parked  ParkedTaskStatus = "parked"
+	Running ParkedTaskStatus = "running"
+)
+
+// Valid indicates whether the value is a known member of the ParkedTaskStatus enum.
+func (e ParkedTaskStatus) Valid() bool {
+	switch e {
+	case Parked:
+		return true
+	case Running:
 		return true
 	default:
 		return false
@@ -693,13 +750,15 @@ type Delivery struct {
 	CreatedAt  time.Time  `json:"created_at"`
 
 	// Event An event delivered to a subscription. No personal data; read the case through the API for more.
-	Event          Event        `json:"event"`
-	EventId        string       `json:"event_id"`
-	EventType      EventType    `json:"event_type"`
-	Id             int          `json:"id"`
-	LastError      *string      `json:"last_error,omitempty"`
-	NextAt         *time.Time   `json:"next_at,omitempty"`
-	SentAt         *time.Time   `json:"sent_at,omitempty"`
+	Event     Event      `json:"event"`
+	EventId   string     `json:"event_id"`
+	EventType EventType  `json:"event_type"`
+	Id        int        `json:"id"`
+	LastError *string    `json:"last_error,omitempty"`
+	NextAt    *time.Time `json:"next_at,omitempty"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+
+	// Status skipped: not posted on purpose (a later state of the same card superseded it, or it updates a card its channel cannot change); last_error says which.
 	Status         OutboxStatus `json:"status"`
 	SubscriptionId int          `json:"subscription_id"`
 }
@@ -895,7 +954,9 @@ type OutboxRow struct {
 	Message map[string]interface{} `json:"message"`
 	NextAt  *time.Time             `json:"next_at,omitempty"`
 	SentAt  *time.Time             `json:"sent_at,omitempty"`
-	Status  OutboxStatus           `json:"status"`
+
+	// Status skipped: not posted on purpose (a later state of the same card superseded it, or it updates a card its channel cannot change); last_error says which.
+	Status OutboxStatus `json:"status"`
 
 	// Target Masked for platform credentials.
 	Target string `json:"target"`
@@ -907,8 +968,43 @@ type OutboxRowChannel string
 // OutboxRowKind defines model for OutboxRow.Kind.
 type OutboxRowKind string
 
-// OutboxStatus defines model for OutboxStatus.
+// OutboxStatus skipped: not posted on purpose (a later state of the same card superseded it, or it updates a card its channel cannot change); last_error says which.
 type OutboxStatus string
+
+// ParkedList defines model for ParkedList.
+type ParkedList struct {
+	Parked []ParkedTask `json:"parked"`
+	Total  int          `json:"total"`
+}
+
+// ParkedTask defines model for ParkedTask.
+type ParkedTask struct {
+	CaseId     int       `json:"case_id"`
+	DeadlineId int       `json:"deadline_id"`
+	DueAt      time.Time `json:"due_at"`
+
+	// Failures Failures in a row with last_error.
+	Failures  int    `json:"failures"`
+	LastError string `json:"last_error"`
+
+	// Stage The stage whose clock it is.
+	Stage ParkedTaskStage `json:"stage"`
+
+	// Status parked; running once resumed.
+	Status ParkedTaskStatus `json:"status"`
+
+	// Step The step that failed: the reminders, then the warning, then the escalations.
+	Step int `json:"step"`
+
+	// UpdatedAt When it was parked (or resumed).
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ParkedTaskStage The stage whose clock it is.
+type ParkedTaskStage string
+
+// ParkedTaskStatus parked; running once resumed.
+type ParkedTaskStatus string
 
 // Problem RFC 9457 problem details.
 type Problem struct {
@@ -1191,6 +1287,12 @@ type ListOutboxParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListParkedParams defines parameters for ListParked.
+type ListParkedParams struct {
+	// Limit Rows per page (default 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // GetChartParams defines parameters for GetChart.
 type GetChartParams struct {
 	// Month The month, YYYY-MM (also 2026年11月); default the previous month. A malformed or future month is refused (400).
@@ -1404,6 +1506,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /outbox (the `ListOutbox` operationId).
 	ListOutbox(ctx context.Context, params *ListOutboxParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListParked Deadline firings parked after failing the same way five times in a row (admin token): no longer retried until resumed; logged once. Beside the outbox's failed rows.
+	//
+	// Corresponds with GET /parked (the `ListParked` operationId).
+	ListParked(ctx context.Context, params *ListParkedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResumeParked Run a parked deadline again from its step, due now, its failures cleared (admin token).
+	//
+	// Corresponds with POST /parked/{id}/resume (the `ResumeParked` operationId).
+	ResumeParked(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetChart One statistics chart of the month as a PNG image.
 	//
@@ -1680,6 +1792,36 @@ func (c *Client) Openapi(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 // Corresponds with GET /outbox (the `ListOutbox` operationId).
 func (c *Client) ListOutbox(ctx context.Context, params *ListOutboxParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListOutboxRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListParked Deadline firings parked after failing the same way five times in a row (admin token): no longer retried until resumed; logged once. Beside the outbox's failed rows.
+//
+// Corresponds with GET /parked (the `ListParked` operationId).
+func (c *Client) ListParked(ctx context.Context, params *ListParkedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListParkedRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResumeParked Run a parked deadline again from its step, due now, its failures cleared (admin token).
+//
+// Corresponds with POST /parked/{id}/resume (the `ResumeParked` operationId).
+func (c *Client) ResumeParked(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResumeParkedRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -2560,6 +2702,94 @@ func NewListOutboxRequest(server string, params *ListOutboxParams) (*http.Reques
 	return req, nil
 }
 
+// NewListParkedRequest constructs an http.Request for the ListParked method
+func NewListParkedRequest(server string, params *ListParkedParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parked")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewResumeParkedRequest constructs an http.Request for the ResumeParked method
+func NewResumeParkedRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parked/%s/resume", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetChartRequest constructs an http.Request for the GetChart method
 func NewGetChartRequest(server string, name GetChartParamsName, params *GetChartParams) (*http.Request, error) {
 	var err error
@@ -3322,6 +3552,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /outbox (the `ListOutbox` operationId).
 	ListOutboxWithResponse(ctx context.Context, params *ListOutboxParams, reqEditors ...RequestEditorFn) (*ListOutboxResponse, error)
+
+	// ListParkedWithResponse Deadline firings parked after failing the same way five times in a row (admin token): no longer retried until resumed; logged once. Beside the outbox's failed rows.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /parked (the `ListParked` operationId).
+	ListParkedWithResponse(ctx context.Context, params *ListParkedParams, reqEditors ...RequestEditorFn) (*ListParkedResponse, error)
+
+	// ResumeParkedWithResponse Run a parked deadline again from its step, due now, its failures cleared (admin token).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /parked/{id}/resume (the `ResumeParked` operationId).
+	ResumeParkedWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ResumeParkedResponse, error)
 
 	// GetChartWithResponse One statistics chart of the month as a PNG image.
 	//
@@ -4126,6 +4370,151 @@ func (r ListOutboxResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListOutboxResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListParkedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ParkedList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Invalid
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListParkedResponse) GetJSON200() *ParkedList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListParkedResponse) GetApplicationproblemJSON400() *Invalid {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListParkedResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListParkedResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListParkedResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListParkedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListParkedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListParkedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListParkedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ResumeParkedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ParkedTask
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ResumeParkedResponse) GetJSON200() *ParkedTask {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ResumeParkedResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ResumeParkedResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ResumeParkedResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ResumeParkedResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ResumeParkedResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ResumeParkedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResumeParkedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResumeParkedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResumeParkedResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5307,6 +5696,32 @@ func (c *ClientWithResponses) ListOutboxWithResponse(ctx context.Context, params
 	return ParseListOutboxResponse(rsp)
 }
 
+// ListParkedWithResponse Deadline firings parked after failing the same way five times in a row (admin token): no longer retried until resumed; logged once. Beside the outbox's failed rows.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /parked (the `ListParked` operationId).
+func (c *ClientWithResponses) ListParkedWithResponse(ctx context.Context, params *ListParkedParams, reqEditors ...RequestEditorFn) (*ListParkedResponse, error) {
+	rsp, err := c.ListParked(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListParkedResponse(rsp)
+}
+
+// ResumeParkedWithResponse Run a parked deadline again from its step, due now, its failures cleared (admin token).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /parked/{id}/resume (the `ResumeParked` operationId).
+func (c *ClientWithResponses) ResumeParkedWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ResumeParkedResponse, error) {
+	rsp, err := c.ResumeParked(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResumeParkedResponse(rsp)
+}
+
 // GetChartWithResponse One statistics chart of the month as a PNG image.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -6113,6 +6528,121 @@ func ParseListOutboxResponse(rsp *http.Response) (*ListOutboxResponse, error) {
 			headers.Link = &value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListParkedResponse parses an HTTP response from a ListParkedWithResponse call
+func ParseListParkedResponse(rsp *http.Response) (*ListParkedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListParkedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ParkedList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseResumeParkedResponse parses an HTTP response from a ResumeParkedWithResponse call
+func ParseResumeParkedResponse(rsp *http.Response) (*ResumeParkedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResumeParkedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ParkedTask
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
