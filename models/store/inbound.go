@@ -86,6 +86,9 @@ func (b *InboundBatcher) RecordInbound(ctx context.Context, m *models.InboundMes
 	if m == nil {
 		return models.Errorf(models.EINVALID, "No inbound message to record.")
 	}
+	if err := ctx.Err(); err != nil {
+		return b.db.wrap(op, err) // an ended caller queues nothing
+	}
 	req := &inboundReq{row: b.db.inboundRow(m), done: make(chan error, 1)}
 	if !b.enqueue(req) {
 		return b.db.wrap(op, models.Errorf(models.EUNAVAILABLE, "Too many messages are waiting to be recorded."))
