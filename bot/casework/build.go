@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"tapline/bot"
+	"tapline/bot/policy"
 	"tapline/models"
 )
 
@@ -165,7 +166,7 @@ func (s *Service) buildConfirm(a Actor, cmd Command, st *state) (step, error) {
 			result = "经核查投诉不属实：" + st.m.Text
 		}
 	}
-	d.out.dept("hotline", textMsg("处理结果反馈（policy 4.3.3）：投诉 %s（%s）\n处理结果：%s\n效果已由%s%s确认。请答复居民并安排回访。",
+	d.out.dept(policy.DeptHotline, textMsg("处理结果反馈（policy 4.3.3）：投诉 %s（%s）\n处理结果：%s\n效果已由%s%s确认。请答复居民并安排回访。",
 		c.Number, s.deptName(c.Department), result, s.deptName(c.Department), a.Name))
 	d.out.resident("您的投诉 %s 已处理完毕：%s\n处理效果已确认。感谢您的耐心，如仍有问题请直接回复。\n欢迎为本次处理打分：回复「评价 5 意见」（1–5 分）。", c.Number, result)
 	return d.finish(fmt.Sprintf("已确认投诉 %s 的处理效果，结果已反馈供水服务热线和居民。", c.Number))

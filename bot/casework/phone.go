@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"tapline/bot"
+	"tapline/bot/policy"
 	"tapline/models"
 )
 
@@ -24,7 +25,7 @@ func (s *Service) FlagPhoneCall(ctx context.Context, caseID uint64, why string) 
 			return fmt.Errorf("casework: flag phone call: %w", err)
 		}
 		o := s.outbox(c)
-		o.dept("hotline", bot.Message{Text: fmt.Sprintf(
+		o.dept(policy.DeptHotline, bot.Message{Text: fmt.Sprintf(
 			"投诉 %s 的居民无法通过微信联系（%s）。请电话联系居民，告知最新处理情况。", c.Number, why)})
 		if o.err != nil {
 			return o.err

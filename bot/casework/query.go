@@ -36,7 +36,7 @@ func (s *Service) todo(ctx context.Context, a Actor) (bot.Reply, error) {
 			}
 		}
 	}
-	if a.Dept == "hotline" { // the call-back queue (policy 3.1, PRODUCT E1)
+	if a.Dept == policy.DeptHotline { // the call-back queue (policy 3.1, PRODUCT E1)
 		found, _, err := s.cases.FindCases(ctx, models.CaseFilter{Status: models.StatusClosed, Limit: 100})
 		if err != nil {
 			return text(txtUnavailable), fmt.Errorf("casework: todo: %w", err)

@@ -1,7 +1,6 @@
 package casework
 
 import (
-	"tapline/bot/intake"
 	"tapline/bot/policy"
 	"tapline/models"
 )
@@ -11,7 +10,7 @@ import (
 // which tracks all complaints (policy 3.1), and the company office, which
 // forwards them (policy 3.2).
 func SeesAll(role, dept string) bool {
-	return role == policy.RoleLeader || role == policy.RoleGM || dept == intake.DeptHotline || dept == intake.DeptOffice
+	return role == policy.RoleLeader || role == policy.RoleGM || dept == policy.DeptHotline || dept == policy.DeptOffice
 }
 
 // CanSee is the department rule every surface applies before showing a

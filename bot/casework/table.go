@@ -135,7 +135,7 @@ func relations(p *policy.Policy, a Actor, c *models.Case) []string {
 			who = append(who, WhoDeptHead)
 		}
 	}
-	if a.Dept == "hotline" {
+	if a.Dept == policy.DeptHotline {
 		who = append(who, WhoHotline)
 	}
 	if isApprover(p, a, c) {

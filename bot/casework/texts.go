@@ -85,7 +85,7 @@ func roleCanEver(a Actor, act string) bool {
 	case ActConfirm:
 		return a.Role == policy.RoleHead
 	case ActClose, ActCallback:
-		return staff && a.Dept == "hotline"
+		return staff && a.Dept == policy.DeptHotline
 	case ActAck, ActReport:
 		return a.Role == policy.RoleLeader || a.Role == policy.RoleGM
 	case ActMajor:

@@ -11,13 +11,15 @@ import (
 	"time"
 
 	"tapline/bot/dialog"
+	"tapline/bot/policy"
 	"tapline/models"
 )
 
-// Departments of the staff desk (policy 3.1, 3.2).
+// Departments of the staff desk (policy 3.1, 3.2), as the policy package
+// declares them.
 const (
-	DeptHotline = "hotline" // takes calls, visits and letters (policy 3.1)
-	DeptOffice  = "office"  // takes government referrals and media reports (policy 3.2)
+	DeptHotline = policy.DeptHotline // takes calls, visits and letters (policy 3.1)
+	DeptOffice  = policy.DeptOffice  // takes government referrals and media reports (policy 3.2)
 )
 
 // StaffSources are the sources a staff member files (issue 6, PRODUCT A6).

@@ -1,5 +1,10 @@
 package policy
 
+import (
+	"maps"
+	"slices"
+)
+
 // Category returns the category with that key, or nil.
 func (p *Policy) Category(key string) *Category {
 	for _, c := range p.Categories {
@@ -38,3 +43,8 @@ func (p *Policy) StaffByPlatformID(platform, uid string) *Staff {
 	}
 	return nil
 }
+
+// DepartmentKeys returns the keys of every department of the policy file,
+// sorted: the departments as the data defines them, not as the code knows
+// them.
+func (p *Policy) DepartmentKeys() []string { return slices.Sorted(maps.Keys(p.Departments)) }

@@ -19,7 +19,10 @@ func MustLoad(tb testing.TB) *Policy {
 
 func TestShippedPolicyLoads(t *testing.T) {
 	p := MustLoad(t)
-	for _, k := range RequiredDepartments {
+	if keys := p.DepartmentKeys(); len(keys) != 8 {
+		t.Errorf("departments = %v, want the eight units of policy 3.1–3.8", keys)
+	}
+	for _, k := range p.DepartmentKeys() {
 		if p.Department(k) == nil {
 			t.Errorf("department %s missing", k)
 		}
@@ -62,7 +65,7 @@ func TestInvalidPolicies(t *testing.T) {
 		{"category to unknown dept", "department: quality        # policy 3.8", "department: lab", `unknown department "lab"`},
 		{"gm not in roster", "gm: gm", "gm: nobody", `gm: "nobody" is not in the roster`},
 		{"bad role", "role: leader}", "role: boss}", `is not one of crew, head, leader, gm`},
-		{"uncovered dept", "[construction, supply, quality]", "[construction, supply]", `no leader in charge covers department "quality"`},
+		{"uncovered dept", "[construction, supply, quality]", "[construction, supply]", "departments.quality: no leader in charge covers it"},
 		{"bad criterion", "  legal:", "  illegal:", "major_keywords.illegal: not a policy 4.1.3 criterion"},
 		// found by FuzzParse: an empty list or map entry used to panic
 		{"null category", "categories:\n", "categories:\n  - null\n", "categories[0]: empty entry"},

@@ -2,12 +2,20 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 )
 
-// RequiredDepartments are the units of policy section 3 every policy file
-// must define.
-var RequiredDepartments = []string{"hotline", "office", "business", "general", "construction", "supply", "finance", "quality"}
+// Departments Tapline's code addresses by key: every policy file must
+// define them. The other departments of a policy file are data only.
+const (
+	DeptHotline = "hotline" // takes calls, visits and letters, tracks every case, calls back (policy 3.1)
+	DeptOffice  = "office"  // takes government referrals and media reports (policy 3.2)
+)
+
+// CodeDepartments are the departments the code needs by key (DeptHotline,
+// DeptOffice); whatever else a policy file lists is validated as data.
+var CodeDepartments = []string{DeptHotline, DeptOffice}
 
 func (p *Policy) validate() error {
 	steps := []func() error{p.validateDepartments, p.validateCategories, p.validateLeaders,
@@ -21,12 +29,13 @@ func (p *Policy) validate() error {
 }
 
 func (p *Policy) validateDepartments() error {
-	for _, k := range RequiredDepartments {
+	for _, k := range CodeDepartments {
 		if p.Departments[k] == nil {
-			return fmt.Errorf("departments.%s: missing (policy section 3 requires it)", k)
+			return fmt.Errorf("departments.%s: missing (Tapline routes to it by key; policy section 3)", k)
 		}
 	}
-	for k, d := range p.Departments {
+	for _, k := range p.DepartmentKeys() {
+		d := p.Departments[k]
 		if d == nil || d.Name == "" {
 			return fmt.Errorf("departments.%s.name: required", k)
 		}
@@ -38,6 +47,9 @@ func (p *Policy) validateDepartments() error {
 	return nil
 }
 
+// validateCategories checks that every category has a key, a name and an
+// owner department of the file (policy section 3 gives each kind of
+// complaint to one unit).
 func (p *Policy) validateCategories() error {
 	if len(p.Categories) == 0 {
 		return fmt.Errorf("categories: at least one is required")
@@ -51,6 +63,8 @@ func (p *Policy) validateCategories() error {
 			return fmt.Errorf("categories[%d]: key and name are required", i)
 		case seen[c.Key]:
 			return fmt.Errorf("categories[%d].key: %q appears twice", i, c.Key)
+		case c.Department == "":
+			return fmt.Errorf("categories[%d] (%s).department: required, the department that owns it (policy section 3)", i, c.Key)
 		case p.Departments[c.Department] == nil:
 			return fmt.Errorf("categories[%d] (%s).department: unknown department %q", i, c.Key, c.Department)
 		}
@@ -62,29 +76,34 @@ func (p *Policy) validateCategories() error {
 	return nil
 }
 
+// validateLeaders checks policy 3.9 against the departments of the file:
+// every department has exactly one leader in charge, and leaders cover
+// only departments that exist. The GM is required by policy 3.10.
 func (p *Policy) validateLeaders() error {
 	if len(p.Leaders) == 0 {
 		return fmt.Errorf("leaders: at least one leader in charge is required (policy 3.9)")
 	}
 	covered := map[string]string{}
-	for id, l := range p.Leaders {
+	for _, id := range slices.Sorted(maps.Keys(p.Leaders)) {
+		l := p.Leaders[id]
 		if l == nil {
 			return fmt.Errorf("leaders.%s: empty entry", id)
 		}
 		l.ID = id
-		for _, d := range l.Departments {
+		for i, d := range l.Departments {
+			key := fmt.Sprintf("leaders.%s.departments[%d]", id, i)
 			if p.Departments[d] == nil {
-				return fmt.Errorf("leaders.%s.departments: unknown department %q", id, d)
+				return fmt.Errorf("%s: unknown department %q", key, d)
 			}
 			if other, ok := covered[d]; ok {
-				return fmt.Errorf("leaders.%s.departments: %q is already covered by %s", id, d, other)
+				return fmt.Errorf("%s: %q is already covered by %s (policy 3.9: one leader in charge each)", key, d, other)
 			}
 			covered[d] = id
 		}
 	}
-	for _, k := range RequiredDepartments {
+	for _, k := range p.DepartmentKeys() {
 		if covered[k] == "" {
-			return fmt.Errorf("leaders: no leader in charge covers department %q (policy 3.9)", k)
+			return fmt.Errorf("departments.%s: no leader in charge covers it; list it under one leader's departments in leaders (policy 3.9)", k)
 		}
 	}
 	if p.GM == "" {
@@ -142,7 +161,7 @@ func (p *Policy) validateRoster() error {
 	if p.staff[p.GM] == nil || p.staff[p.GM].Role != RoleGM {
 		return fmt.Errorf("gm: %q is not in the roster with role gm", p.GM)
 	}
-	for id := range p.Leaders {
+	for _, id := range slices.Sorted(maps.Keys(p.Leaders)) { // policy 3.9: a leader is a person of the roster
 		if p.staff[id] == nil || p.staff[id].Role != RoleLeader {
 			return fmt.Errorf("leaders.%s: not in the roster with role leader", id)
 		}
@@ -150,15 +169,23 @@ func (p *Policy) validateRoster() error {
 	return nil
 }
 
+// validateStaff checks a roster entry's role and department: crew and
+// heads belong to a department of the file (policy section 3); leaders
+// (policy 3.9) and the GM (policy 3.10) need none, but one they name must
+// exist too.
 func (p *Policy) validateStaff(i int, s *Staff) error {
+	key := fmt.Sprintf("roster[%d] (%s)", i, s.ID)
 	switch s.Role {
 	case RoleCrew, RoleHead:
-		if p.Departments[s.Department] == nil {
-			return fmt.Errorf("roster[%d] (%s).department: unknown department %q", i, s.ID, s.Department)
+		if s.Department == "" {
+			return fmt.Errorf("%s.department: required for role %s", key, s.Role)
 		}
 	case RoleLeader, RoleGM:
 	default:
-		return fmt.Errorf("roster[%d] (%s).role: %q is not one of crew, head, leader, gm", i, s.ID, s.Role)
+		return fmt.Errorf("%s.role: %q is not one of crew, head, leader, gm", key, s.Role)
+	}
+	if s.Department != "" && p.Departments[s.Department] == nil {
+		return fmt.Errorf("%s.department: unknown department %q", key, s.Department)
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func (s *Service) Approve(ctx context.Context, staffID, text string) (string, er
 		return conflictText(p.ID, err), err
 	}
 	text = fmt.Sprintf("📢 预防措施通报（policy 4.4.2，总经理已批准）：%s\n%s\n请各部门对照落实，防止类似投诉再次发生。", s.describe(p), p.Measure)
-	for _, k := range policy.RequiredDepartments {
+	for _, k := range s.policy.DepartmentKeys() { // every department of the policy file (policy 4.4.2 通报各部门)
 		s.post(ctx, s.book.Dept(k), text)
 	}
 	s.post(ctx, s.book.Leaders(), text)

@@ -45,6 +45,11 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newEnvWith(t, p)
+}
+
+// newEnvWith is newEnv on policy p.
+func newEnvWith(t *testing.T, p *policy.Policy) *env {
 	clk := &clock{t: time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC)}
 	db := storetest.OpenConfig(t, store.Config{Now: clk.Now})
 	svc := New(p, db, db, address.Book{Policy: p, Direct: models.ChannelSink}, nopEnq{}, clk, slog.New(slog.DiscardHandler))
@@ -122,7 +127,7 @@ func TestPreventionItem(t *testing.T) {
 			t.Fatalf("step %d %s %q: %q %v, want %q", i, s.who, s.text, got, err, s.want)
 		}
 	}
-	for _, d := range policy.RequiredDepartments {
+	for _, d := range e.svc.policy.DepartmentKeys() {
 		if got := e.texts(d); len(got) != 1 || !strings.Contains(got[0], "排查管网并加装增压泵") {
 			t.Fatalf("department %s got %q", d, got)
 		}

@@ -49,7 +49,7 @@ func (s *Service) reach(r string, c *models.Case, assignee string) people {
 	p, book := s.plan.Policy, s.book
 	dept := c.Department
 	if r == rungHotline || (r == rungHead && c.Status == models.StatusConfirmed) {
-		dept = "hotline"
+		dept = policy.DeptHotline
 	}
 	switch r {
 	case rungHandler:
