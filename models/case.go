@@ -118,6 +118,15 @@ type CaseFilter struct {
 	Query string
 	// OverdueAt keeps cases with a running deadline due before it.
 	OverdueAt *time.Time
+	// DueFrom and DueTo keep cases with a running (or parked) deadline due
+	// in [DueFrom, DueTo): the console's 今日到期 view.
+	DueFrom, DueTo *time.Time
+	// RunningStage keeps cases whose deadline of this stage still runs
+	// (StageMajorAck: major cases no leader has acknowledged, 重大未阅).
+	RunningStage string
+	// Assignee keeps cases whose work row names this roster ID as the one
+	// who accepted them (待我处理).
+	Assignee string
 	// After keeps the cases that come after this one in the list's order
 	// (newest first): cursor paging, stable while cases are filed.
 	After  *Cursor

@@ -93,7 +93,7 @@ func filterCases(q *gorm.DB, f models.CaseFilter) *gorm.DB {
 		q = q.Where("EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status IN ? AND d.due_at < ?)",
 			[]string{models.DeadlineRunning, models.DeadlineParked}, norm(*f.OverdueAt))
 	}
-	return q
+	return filterWork(q, f)
 }
 
 // afterCursor keeps the rows after c in the order created_at DESC, id DESC
