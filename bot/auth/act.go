@@ -18,24 +18,27 @@ type StaffHandler interface {
 	Handle(ctx context.Context, u bot.Update) (bot.Reply, error)
 }
 
-// actionWords are the chat command words of the lifecycle actions the
-// console and the API offer (bot/casework's table decides who may).
-var actionWords = map[string]string{
-	casework.ActAccept: "接单", casework.ActNote: "进展", casework.ActAsk: "问", casework.ActTransfer: "转派",
-	casework.ActPropose: "措施", casework.ActUnfounded: "不属实", casework.ActApprove: "批准",
-	casework.ActReject: "驳回", casework.ActResidentAccept: "居民接受", casework.ActResidentReject: "居民不接受",
-	casework.ActDone: "完成", casework.ActConfirm: "确认", casework.ActClose: "结案",
-	casework.ActCallback: "回访", casework.ActMajor: "重大", casework.ActAck: "已阅", casework.ActReport: "已上报住建",
+// ActionOrder lists the lifecycle actions in the order they are offered:
+// casework's command registry, the one list chat help, the console and the
+// API's Action enum follow.
+var ActionOrder = actionOrder()
+
+func actionOrder() []string {
+	var out []string
+	for _, sp := range casework.Transitions() {
+		out = append(out, sp.Action)
+	}
+	return out
 }
 
-// ActionOrder lists the lifecycle actions in the order they are offered.
-var ActionOrder = []string{casework.ActAccept, casework.ActNote, casework.ActAsk, casework.ActTransfer,
-	casework.ActPropose, casework.ActUnfounded, casework.ActApprove, casework.ActReject,
-	casework.ActResidentAccept, casework.ActResidentReject, casework.ActDone, casework.ActConfirm, casework.ActClose,
-	casework.ActCallback, casework.ActMajor, casework.ActAck, casework.ActReport}
-
-// ActionWord returns the command word of an action, "" if it is none.
-func ActionWord(action string) string { return actionWords[action] }
+// ActionWord returns the command word of a lifecycle action, "" if it is
+// none.
+func ActionWord(action string) string {
+	if sp, ok := casework.SpecOf(action); ok && sp.Rule != nil {
+		return sp.Name()
+	}
+	return ""
+}
 
 // MaxActionText bounds the text of a note, question, reason or measure.
 const MaxActionText = 2000
@@ -84,7 +87,7 @@ func (a *Actions) Do(ctx context.Context, p Principal, r ActRequest) (*ActResult
 	if st == nil {
 		return nil, models.Errorf(models.EFORBIDDEN, "办理投诉须以具体人员身份：这个令牌没有绑定花名册中的人员。")
 	}
-	word := actionWords[r.Action]
+	word := ActionWord(r.Action)
 	if word == "" {
 		return nil, models.Errorf(models.EINVALID, "没有这个操作：%q。可用的操作：%s。", r.Action, strings.Join(ActionOrder, ", "))
 	}

@@ -249,28 +249,3 @@ func (s *Service) possibleText(a Actor, c *models.Case) string {
 	}
 	return "\n现在您可以：" + joinNames(names)
 }
-
-// missingText refuses commands that need a text but have none.
-func missingText(cmd Command) string {
-	if cmd.Text != "" {
-		return ""
-	}
-	switch cmd.Action {
-	case ActNote, ActAsk, ActPropose, ActUnfounded, ActTransfer:
-		return fmt.Sprintf(txtNeedText, actionNames[cmd.Action], usage[cmd.Action])
-	case ActReject:
-		return fmt.Sprintf(txtNeedReason, cmdNumber(cmd))
-	case ActMajor:
-		return fmt.Sprintf(txtMajorNeedReason, cmdNumber(cmd))
-	case ActReport, ActCallback:
-		return fmt.Sprintf(txtNeedText, actionNames[cmd.Action], usage[cmd.Action])
-	}
-	return ""
-}
-
-func cmdNumber(cmd Command) string {
-	if cmd.Number == "" {
-		return "编号"
-	}
-	return cmd.Number
-}

@@ -45,7 +45,7 @@ func (s *Service) buildCallback(a Actor, cmd Command, st *state) (step, error) {
 	c := st.c
 	switch {
 	case outcome == "":
-		return step{reply: fmt.Sprintf("没看懂回访结果。请回复：%s", usage[ActCallback])}, nil
+		return step{reply: fmt.Sprintf("没看懂回访结果。请回复：%s", specOf(ActCallback).example(st.c.Number))}, nil
 	case outcome == models.OutcomeUnsatisfied && note == "":
 		return step{reply: fmt.Sprintf("居民不满意时请写明原因，部门会据此重新处理：回访 %s 不满意 原因", c.Number)}, nil
 	}

@@ -106,7 +106,7 @@ func (s *Service) buildTransfer(a Actor, cmd Command, st *state) (step, error) {
 	case dept == st.c.Department:
 		return step{reply: fmt.Sprintf(txtSameDept, st.c.Number, s.deptName(dept))}, nil
 	case reason == "":
-		return step{reply: fmt.Sprintf(txtNeedText, "转派", usage[ActTransfer])}, nil
+		return step{reply: fmt.Sprintf(txtNeedText, "转派", specOf(ActTransfer).Needs, specOf(ActTransfer).example(st.c.Number))}, nil
 	}
 	from := s.deptName(st.c.Department)
 	d := s.begin(a, ActTransfer, table[ActTransfer].To, st, fmt.Sprintf("转派至%s：%s", s.deptName(dept), reason))

@@ -136,7 +136,7 @@ func (s *Service) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
 	}
 	switch cmd.Action {
 	case "":
-		return text(txtNotUnderstood + "\n\n" + helpText(a)), nil
+		return text(notUnderstood(a, u.Text)), nil
 	case ActHelp:
 		return text(helpText(a)), nil
 	case ActTodo:

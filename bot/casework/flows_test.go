@@ -35,7 +35,7 @@ func TestRejectedMeasuresGoBackAndNeedApprovalAgain(t *testing.T) {
 	c := e.file("supply", false, "o-r")
 	e.say("supply.crew", "接单 "+c.Number)
 	e.say("supply.crew", "措施 "+c.Number+" 解释水压正常")
-	mustContain(t, e.do(click("leader.b", Key(ActReject, c.Number, 1))), "驳回需要写明理由")
+	mustContain(t, e.do(click("leader.b", Key(ActReject, c.Number, 1))), "「驳回」需要写明驳回的理由", "驳回 "+c.Number)
 	e.mustStatus(c, models.StatusMeasuresProposed)
 	mustContain(t, e.say("leader.b", "驳回 "+c.Number+" 第1版 先上门测压"), "已驳回")
 	e.mustStatus(c, models.StatusAccepted)
@@ -56,7 +56,7 @@ func TestNegotiationLoopCountsRoundsAndEscalates(t *testing.T) {
 	c := e.file("business", false, "o-n")
 	e.say("business.crew", "接单 "+c.Number)
 	for round := 1; round <= 3; round++ {
-		e.say("business.crew", fmt.Sprintf("措施 %s 方案%d", c.Number, round))
+		e.say("business.crew", fmt.Sprintf("措施 %s 上门方案%d", c.Number, round))
 		e.say("leader.a", "批准 "+c.Number)
 		if w := e.work(c); w.Round != round || w.MeasureVersion != round {
 			t.Fatalf("round %d: work %+v", round, w)
@@ -105,10 +105,10 @@ func TestTransferSendsCardToNewDepartment(t *testing.T) {
 	e := newEnv(t)
 	c := e.file("quality", false, "o-t")
 	cases := []struct{ who, text, want string }{
-		{"quality.crew", "转派 " + c.Number, "需要写明内容"},
+		{"quality.crew", "转派 " + c.Number, "需要写明部门和理由"},
 		{"quality.crew", "转派 " + c.Number + " 物业 不归我们", "没有找到要转去的部门"},
 		{"quality.crew", "转派 " + c.Number + " 水质检测室 不归我们", "无需转派"},
-		{"quality.crew", "转派 " + c.Number + " 施工队", "需要写明内容"},
+		{"quality.crew", "转派 " + c.Number + " 施工队", "需要写明部门和理由"},
 		{"supply.crew", "转派 " + c.Number + " 施工队 管道问题", "需要由"},
 		{"quality.crew", "转派" + c.Number + "施工队，是管道锈蚀", "已将投诉"},
 	}

@@ -90,7 +90,7 @@ func TestApprovalRequestCardAndRoles(t *testing.T) {
 		want      string
 		status    string
 	}{
-		{"crew cannot approve", "business.crew", ordinary, "分管营业部的领导分管领导甲", models.StatusMeasuresProposed},
+		{"crew cannot approve", "business.crew", ordinary, "分管营业部的领导（分管领导甲）", models.StatusMeasuresProposed},
 		{"head cannot approve", "business.head", ordinary, "需要由", models.StatusMeasuresProposed},
 		{"leader of another department", "leader.b", ordinary, "需要由", models.StatusMeasuresProposed},
 		{"gm does not approve ordinary", "gm", ordinary, "需要由", models.StatusMeasuresProposed},

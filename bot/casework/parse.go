@@ -26,35 +26,8 @@ type keyword struct {
 	action string
 }
 
-// keywords are the command words, longest first so that 不同意 wins over
-// 同意 and 居民不接受 over 居民接受.
-var keywords = sortKeywords([]keyword{
-	{"接单", ActAccept}, {"受理", ActAccept}, {"领取", ActAccept},
-	{"进展", ActNote}, {"进度", ActNote}, {"备注", ActNote}, {"反馈", ActNote},
-	{"问居民", ActAsk}, {"询问", ActAsk}, {"提问", ActAsk}, {"问", ActAsk},
-	{"转派", ActTransfer}, {"转交", ActTransfer}, {"转办", ActTransfer},
-	{"处理措施", ActPropose}, {"措施", ActPropose}, {"方案", ActPropose},
-	{"投诉不属实", ActUnfounded}, {"不属实", ActUnfounded},
-	{"批准", ActApprove}, {"审批通过", ActApprove}, {"通过", ActApprove}, {"同意", ActApprove},
-	{"驳回", ActReject}, {"不同意", ActReject}, {"不批准", ActReject}, {"退回", ActReject},
-	{"居民接受", ActResidentAccept}, {"居民同意", ActResidentAccept}, {"居民满意", ActResidentAccept},
-	{"居民不接受", ActResidentReject}, {"居民不同意", ActResidentReject}, {"居民不满意", ActResidentReject},
-	{"完成", ActDone}, {"已完成", ActDone}, {"办结", ActDone}, {"处理完毕", ActDone},
-	{"确认效果", ActConfirm}, {"确认", ActConfirm},
-	{"结案", ActClose}, {"归档", ActClose},
-	{"查询", ActDetails}, {"查看", ActDetails}, {"详情", ActDetails}, {"查", ActDetails},
-	{"我的待办", ActTodo}, {"待办", ActTodo}, {"待处理", ActTodo},
-	{"重大", ActMajor}, {"重大投诉", ActMajor}, {"设为重大", ActMajor},
-	{"已阅", ActAck}, {"已知悉", ActAck}, {"知悉", ActAck},
-	{"已上报住建", ActReport}, {"上报住建", ActReport}, {"已报住建", ActReport},
-	{"重大清单", ActMajors}, {"重大列表", ActMajors}, {"重大投诉清单", ActMajors},
-	{"回访", ActCallback}, {"回访结果", ActCallback},
-	{"预防", ActPrevent}, {"预防措施", ActPrevent}, {"批准预防", ActPreventApprove}, {"驳回预防", ActPreventReject},
-	{"预防清单", ActPreventList}, {"预防列表", ActPreventList},
-	{"台账", ActLedger}, {"投诉台账", ActLedger}, {"统计", ActStats}, {"统计图", ActStats},
-	{"帮助", ActHelp}, {"菜单", ActHelp}, {"help", ActHelp}, {"?", ActHelp}, {"？", ActHelp},
-})
-
+// sortKeywords orders command words longest first, so that 不同意 wins
+// over 同意 and 居民不接受 over 居民接受 (keywords, derived from specs).
 func sortKeywords(ks []keyword) []keyword {
 	slices.SortStableFunc(ks, func(a, b keyword) int {
 		return utf8.RuneCountInString(b.word) - utf8.RuneCountInString(a.word)

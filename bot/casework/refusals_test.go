@@ -23,10 +23,10 @@ func TestRefusalsChangeNothing(t *testing.T) {
 		{"missing case", staffText("quality.crew", "接单 TS20991231-0009"), []string{"没有找到投诉 TS20991231-0009"}},
 		{"other department", staffText("supply.crew", "接单 "+c.Number), []string{"需要由水质检测室人员", "没有可做的操作"}},
 		{"leader cannot accept", staffText("leader.b", "接单 "+c.Number), []string{"需要由水质检测室人员"}},
-		{"wrong status", staffText("quality.crew", "措施 "+c.Number+" 冲洗"), []string{"当前状态是「待接单」", "不能「措施」", "「接单」"}},
+		{"wrong status", staffText("quality.crew", "措施 "+c.Number+" 冲洗管网"), []string{"当前状态是「待接单」", "不能「措施」", "「接单」"}},
 		{"done before agreement", staffText("quality.crew", "完成 "+c.Number), []string{"不能「完成」"}},
-		{"note without text", staffText("quality.crew", "进展 "+c.Number), []string{"需要写明内容"}},
-		{"unknown command", staffText("quality.crew", "今天天气不错"), []string{"没看懂", "接单 TS"}},
+		{"note without text", staffText("quality.crew", "进展 "+c.Number), []string{"需要写明进展内容", "进展 " + c.Number}},
+		{"unknown command", staffText("quality.crew", "今天天气不错"), []string{"没看懂", "发「帮助」"}},
 		{"unknown button", click("quality.crew", "launch:"+c.Number), []string{"没看懂"}},
 		{"resident answer by other dept", staffText("supply.crew", "居民接受 "+c.Number), []string{"居民本人"}},
 	}

@@ -64,45 +64,9 @@ type Rule struct {
 	Who  []string
 }
 
-// table is the case lifecycle of policy section 4. Some actions lead to a
-// status that depends on the case (resident acceptance of an unfounded
-// explanation goes straight to resolved); Service.next decides those.
-var table = map[string]Rule{
-	ActAccept:         {From: []string{models.StatusAssigned}, To: models.StatusAccepted, Who: []string{WhoDeptStaff}},
-	ActNote:           {From: noteFrom, Who: []string{WhoDeptStaff}},
-	ActAsk:            {From: noteFrom, Who: []string{WhoDeptStaff}},
-	ActTransfer:       {From: []string{models.StatusReceived, models.StatusAssigned, models.StatusAccepted}, To: models.StatusAssigned, Who: []string{WhoDeptStaff, WhoHotline}},
-	ActPropose:        {From: []string{models.StatusAccepted, models.StatusMeasuresProposed}, To: models.StatusMeasuresProposed, Who: []string{WhoDeptStaff}},
-	ActUnfounded:      {From: []string{models.StatusAccepted, models.StatusMeasuresProposed}, To: models.StatusNegotiating, Who: []string{WhoDeptStaff}},
-	ActApprove:        {From: []string{models.StatusMeasuresProposed}, To: models.StatusNegotiating, Who: []string{WhoApprover}},
-	ActReject:         {From: []string{models.StatusMeasuresProposed}, To: models.StatusAccepted, Who: []string{WhoApprover}},
-	ActResidentAccept: {From: []string{models.StatusNegotiating}, To: models.StatusAgreed, Who: []string{WhoResident, WhoDeptStaff}},
-	ActResidentReject: {From: []string{models.StatusNegotiating}, To: models.StatusAccepted, Who: []string{WhoResident, WhoDeptStaff}},
-	ActDone:           {From: []string{models.StatusAgreed}, To: models.StatusResolved, Who: []string{WhoDeptStaff}},
-	ActConfirm:        {From: []string{models.StatusResolved}, To: models.StatusConfirmed, Who: []string{WhoDeptHead}},
-	ActClose:          {From: []string{models.StatusConfirmed}, To: models.StatusClosed, Who: []string{WhoHotline}},
-	ActMajor:          {From: models.OpenStatuses, Who: []string{WhoDeptStaff, WhoHotline, WhoLeader}},
-	ActAck:            {From: models.OpenStatuses, Who: []string{WhoLeader}},
-	ActReport:         {From: models.OpenStatuses, Who: []string{WhoLeader}},
-	ActCallback:       {From: []string{models.StatusClosed}, Who: []string{WhoHotline}},
-}
-
 // noteFrom are the statuses in which notes and questions are taken.
 var noteFrom = []string{models.StatusAccepted, models.StatusMeasuresProposed,
 	models.StatusNegotiating, models.StatusAgreed, models.StatusResolved}
-
-// actionNames are the actions as commands.
-var actionNames = map[string]string{
-	ActAccept: "接单", ActNote: "进展", ActAsk: "问", ActTransfer: "转派", ActPropose: "措施",
-	ActUnfounded: "不属实", ActApprove: "批准", ActReject: "驳回", ActResidentAccept: "居民接受",
-	ActResidentReject: "居民不接受", ActDone: "完成", ActConfirm: "确认", ActClose: "结案",
-	ActMajor: "重大", ActAck: "已阅", ActReport: "已上报住建", ActCallback: "回访",
-}
-
-// transitionOrder lists the transition actions in the order help shows them.
-var transitionOrder = []string{ActAccept, ActNote, ActAsk, ActTransfer, ActPropose, ActUnfounded,
-	ActApprove, ActReject, ActResidentAccept, ActResidentReject, ActDone, ActConfirm, ActClose,
-	ActMajor, ActAck, ActReport, ActCallback}
 
 // StatusName returns the Chinese name staff read for a status (the one
 // table, models.Statuses).

@@ -64,7 +64,7 @@ func TestResidentRatesAFinishedCase(t *testing.T) {
 		t.Fatalf("rated an open case: %v", err)
 	}
 	e.say("supply.crew", "接单 "+c.Number)
-	e.say("supply.crew", "措施 "+c.Number+" 调压")
+	e.say("supply.crew", "措施 "+c.Number+" 上门调压")
 	e.say("leader.b", "批准 "+c.Number)
 	e.resident("o-rate", "接受")
 	e.say("supply.crew", "完成 "+c.Number)

@@ -99,14 +99,11 @@ func (c *Console) actorName(ev *models.CaseEvent) string {
 	return "工作人员"
 }
 
-// needsText lists the actions whose form needs a text.
+// needsText reports whether an action's form needs a text: what its
+// chat command needs (casework's command registry).
 func needsText(action string) bool {
-	switch action {
-	case casework.ActNote, casework.ActAsk, casework.ActTransfer, casework.ActPropose, casework.ActUnfounded,
-		casework.ActReject, casework.ActResidentReject:
-		return true
-	}
-	return false
+	sp, ok := casework.SpecOf(action)
+	return ok && sp.NeedsText()
 }
 
 // isWebURL reports whether s is an http(s) URL (photos are shown only then).
