@@ -26,7 +26,9 @@ type listData struct {
 	Prev, Next string // links to the neighbouring pages, "" at the ends
 	From, To   int
 	Depts      []option
-	OwnDept    bool // crew and heads: their department only
+	OwnDept    bool       // crew and heads: their department only
+	Views      []viewLink // the saved views with their counts
+	View       string     // the saved view shown, "" for none
 }
 
 // listCases shows the cases the person may see, with the filters of the
@@ -45,7 +47,11 @@ func (c *Console) listCases(ctx *gin.Context) {
 	}
 	q := ctx.Request.URL.Query()
 	d := listData{Cases: cases, Total: total, Query: q, From: f.Offset + 1, To: f.Offset + len(cases),
-		Depts: c.deptOptions(), OwnDept: !p.SeesAll()}
+		Depts: c.deptOptions(), OwnDept: !p.SeesAll(), View: q.Get("view")}
+	if d.Views, err = c.viewLinks(ctx.Request.Context(), p, d.View); err != nil {
+		c.fail(ctx, err)
+		return
+	}
 	if f.Offset > 0 {
 		d.Prev = pageLink(q, max(f.Offset-pageSize, 0))
 	}
@@ -78,11 +84,25 @@ func (c *Console) filter(ctx *gin.Context) (models.CaseFilter, error) {
 		now := c.now()
 		f.OverdueAt, f.Statuses = &now, models.OpenStatuses
 	}
+	if err := dateRange(ctx, &f); err != nil {
+		return f, err
+	}
+	if o, err := strconv.Atoi(ctx.DefaultQuery("offset", "0")); err == nil && o >= 0 {
+		f.Offset = o
+	}
+	if v := viewByKey(ctx.Query("view")); v != nil {
+		v.apply(&f, principalOf(ctx), c.now()) // on top of the other filters; paging keeps it (pageLink)
+	}
+	return f, nil
+}
+
+// dateRange reads ?since= and ?until= (whole days in China Standard Time).
+func dateRange(ctx *gin.Context, f *models.CaseFilter) error {
 	for name, dst := range map[string]**time.Time{"since": &f.Since, "until": &f.Until} {
 		if v := ctx.Query(name); v != "" {
 			t, err := time.ParseInLocation("2006-01-02", v, cst)
 			if err != nil {
-				return f, models.Errorf(models.EINVALID, "日期格式应为 2026-11-27：%q", v)
+				return models.Errorf(models.EINVALID, "日期格式应为 2026-11-27：%q", v)
 			}
 			if name == "until" {
 				t = t.AddDate(0, 0, 1) // the whole day
@@ -90,10 +110,7 @@ func (c *Console) filter(ctx *gin.Context) (models.CaseFilter, error) {
 			*dst = &t
 		}
 	}
-	if o, err := strconv.Atoi(ctx.DefaultQuery("offset", "0")); err == nil && o >= 0 {
-		f.Offset = o
-	}
-	return f, nil
+	return nil
 }
 
 func pageLink(q url.Values, offset int) string {
@@ -112,6 +129,11 @@ type detailData struct {
 	*auth.CaseDetail
 	Actions []option // actions whose statuses fit the case now (roles are checked on submit)
 	Depts   []option
+	Stages  []stageRow // each stage's deadline and state
+	// CanCorrect shows the correction form (the hotline and the admin,
+	// policy 3.1, 4.1.1); Fields are its choices.
+	CanCorrect bool
+	Fields     []option
 }
 
 // showCase shows one case: contact details in full only to the roles that
@@ -123,7 +145,12 @@ func (c *Console) showCase(ctx *gin.Context) {
 		c.fail(ctx, err)
 		return
 	}
-	data := detailData{CaseDetail: d, Depts: c.deptOptions()}
+	data := detailData{CaseDetail: d, Depts: c.deptOptions(), CanCorrect: mayCorrect(principalOf(ctx)) && c.records != nil,
+		Fields: fieldOptions()}
+	if data.Stages, err = c.stageRows(ctx.Request.Context(), d.Case.ID); err != nil {
+		c.fail(ctx, err)
+		return
+	}
 	for _, act := range auth.ActionOrder {
 		if r, ok := casework.RuleFor(act); ok && slices.Contains(r.From, d.Case.Status) {
 			data.Actions = append(data.Actions, option{Value: act, Label: auth.ActionWord(act)})

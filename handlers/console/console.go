@@ -39,6 +39,7 @@ type Console struct {
 	publicTLS bool
 	now       func() time.Time
 	reports   *report.Service
+	records   Records
 }
 
 // Option configures a Console.
@@ -56,6 +57,9 @@ func New(desk *auth.Desk, log *slog.Logger, opts ...Option) *Console {
 	c := &Console{desk: desk, log: log.With("component", "console"), now: desk.Clock}
 	for _, o := range opts {
 		o(c)
+	}
+	if r, ok := desk.Counter.(Records); ok && c.records == nil {
+		c.records = r // the store behind the desk
 	}
 	c.pages = parsePages(c.funcs())
 	return c
@@ -93,6 +97,7 @@ func (c *Console) Register(r gin.IRouter) {
 	in.GET("/cases", c.listCases)
 	in.GET("/cases/:number", c.showCase)
 	in.POST("/cases/:number/act", c.act)
+	in.POST("/cases/:number/correct", c.correct)
 	in.GET("/intake", c.intakeForm)
 	in.POST("/intake", c.fileIntake)
 	in.GET("/dashboard", c.dashboard)

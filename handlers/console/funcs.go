@@ -56,6 +56,7 @@ func (c *Console) funcs() template.FuncMap {
 		"multiline":  func(s string) []string { return strings.Split(s, "\n") },
 		"openStatus": func(s string) bool { return slices.Contains(models.OpenStatuses, s) },
 		"needsText":  needsText,
+		"eventText":  eventText,
 	}
 }
 
@@ -66,7 +67,7 @@ var eventLabels = map[string]string{
 	casework.EventResidentQuestion: "居民提问", casework.EventResidentRemark: "居民补充",
 	"reopen": "回访不满意，重新处理", "major": "重大投诉",
 	"deadline_" + remind.KindRemind: "到期提醒", "deadline_" + remind.KindWarn: "超时警告",
-	"deadline_" + remind.KindEscalate: "超时上报",
+	"deadline_" + remind.KindEscalate: "超时上报", models.EventCorrect: "更正记录",
 }
 
 // actionLabel names a timeline event or an action; never the raw type.
