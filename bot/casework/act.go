@@ -16,6 +16,7 @@ type state struct {
 	m         *models.Measure // current measure version, nil if none
 	callbacks int             // call-backs so far (closed cases)
 	reported  bool            // an urgent major case was reported to the housing authority
+	report    string          // the completion report (resolved cases): what was done
 	refresh   bool            // reloaded after a concurrent change
 }
 
@@ -100,6 +101,11 @@ func (s *Service) load(ctx context.Context, c *models.Case) (*state, error) {
 			return nil, fmt.Errorf("casework: load events: %w", err)
 		}
 	}
+	if c.Status == models.StatusResolved {
+		if st.report, err = s.lastEventText(ctx, c.ID, ActDone); err != nil {
+			return nil, fmt.Errorf("casework: load report: %w", err)
+		}
+	}
 	if c.Status == models.StatusClosed {
 		if st.callbacks, err = s.countCallbacks(ctx, c.ID); err != nil {
 			return nil, fmt.Errorf("casework: load call-backs: %w", err)
@@ -137,6 +143,11 @@ func (s *Service) resolve(ctx context.Context, a Actor, cmd Command) (*models.Ca
 	if err != nil {
 		return nil, txtUnavailable, err
 	}
+	if len(cands) > 1 {
+		if cands, err = s.mine(ctx, a, cands); err != nil {
+			return nil, txtUnavailable, err
+		}
+	}
 	switch len(cands) {
 	case 0:
 		return nil, fmt.Sprintf(txtNoCandidate, actionNames[cmd.Action], actionNames[cmd.Action]), nil
@@ -168,6 +179,26 @@ func (s *Service) candidates(ctx context.Context, a Actor, action string) ([]*mo
 		}
 	}
 	return out, nil
+}
+
+// mine narrows several candidates to the one the actor took on (进展
+// without a number means the case I accepted, issue 14); it returns all of
+// them when the actor holds none or more than one.
+func (s *Service) mine(ctx context.Context, a Actor, cands []*models.Case) ([]*models.Case, error) {
+	var own []*models.Case
+	for _, c := range cands {
+		w, err := s.work.CaseWork(ctx, c.ID)
+		if err != nil {
+			return nil, fmt.Errorf("casework: candidates: %w", err)
+		}
+		if w.Assignee == a.ID {
+			own = append(own, c)
+		}
+	}
+	if len(own) == 1 {
+		return own, nil
+	}
+	return cands, nil
 }
 
 // check returns why a may not take cmd on the case now, or "".

@@ -159,17 +159,39 @@ func (s *Service) buildDone(a Actor, cmd Command, st *state) (step, error) {
 func (s *Service) buildConfirm(a Actor, cmd Command, st *state) (step, error) {
 	d := s.begin(a, ActConfirm, table[ActConfirm].To, st, orDash(cmd.Text))
 	c := d.next
-	result := "措施已实施"
+	plan, done := s.outcome(st)
+	dept := s.deptName(c.Department)
+	d.out.dept(policy.DeptHotline, textMsg("处理结果反馈：投诉 %s（%s）\n处理措施：%s\n完成情况：%s\n效果已由%s确认。请答复居民并安排回访。",
+		c.Number, dept, plan, done, withDept(dept, a.Name)))
+	d.out.resident("您的投诉 %s 已处理完毕：%s\n处理效果已确认。感谢您的耐心，如仍有问题请直接回复。\n欢迎为本次处理打分：回复「评价 5 意见」（1–5 分）。", c.Number, done)
+	return d.finish(fmt.Sprintf("已确认投诉 %s 的处理效果，结果已反馈供水服务热线和居民。", c.Number))
+}
+
+// outcome is what was agreed (the measure, or the unfounded explanation)
+// and what was done: the completion report the department sent with 完成,
+// the agreed measure when the report said nothing.
+func (s *Service) outcome(st *state) (plan, done string) {
+	plan = "—"
 	if st.m != nil {
-		result = st.m.Text
+		plan = st.m.Text
 		if st.w.Unfounded {
-			result = "经核查投诉不属实：" + st.m.Text
+			plan = "经核查投诉不属实：" + st.m.Text
 		}
 	}
-	d.out.dept(policy.DeptHotline, textMsg("处理结果反馈（policy 4.3.3）：投诉 %s（%s）\n处理结果：%s\n效果已由%s%s确认。请答复居民并安排回访。",
-		c.Number, s.deptName(c.Department), result, s.deptName(c.Department), a.Name))
-	d.out.resident("您的投诉 %s 已处理完毕：%s\n处理效果已确认。感谢您的耐心，如仍有问题请直接回复。\n欢迎为本次处理打分：回复「评价 5 意见」（1–5 分）。", c.Number, result)
-	return d.finish(fmt.Sprintf("已确认投诉 %s 的处理效果，结果已反馈供水服务热线和居民。", c.Number))
+	done = st.report
+	if done == "" {
+		done = plan
+	}
+	return plan, done
+}
+
+// withDept is a person's name with their department in front, unless the
+// name already starts with it (供水股负责人, not 供水股供水股负责人).
+func withDept(dept, name string) string {
+	if strings.HasPrefix(name, dept) {
+		return name
+	}
+	return dept + name
 }
 
 // buildClose archives a confirmed case (policy 3.1).

@@ -276,3 +276,50 @@ func TestFlagPhoneCallTellsTheHotline(t *testing.T) {
 	}
 	e.mustStatus(c, models.StatusAssigned)
 }
+
+// TestNoteWithoutNumberGoesToMyCase: 进展 without a number, with several
+// cases of the department open for notes, goes to the one the sender
+// accepted; with none or several of their own it asks for the number.
+func TestNoteWithoutNumberGoesToMyCase(t *testing.T) {
+	e := newEnv(t)
+	mine := e.file("supply", false, "")
+	theirs := e.file("supply", false, "")
+	e.say("supply.crew", "接单 "+mine.Number)
+	e.say("supply.head", "接单 "+theirs.Number)
+	mustContain(t, e.say("supply.crew", "进展 已到现场查看"), mine.Number)
+	if n := len(e.events(mine, ActNote)); n != 1 {
+		t.Fatalf("my case has %d notes", n)
+	}
+	if n := len(e.events(theirs, ActNote)); n != 0 {
+		t.Fatalf("the colleague's case got %d notes", n)
+	}
+	e.say("supply.crew", "接单 "+e.file("supply", false, "").Number)
+	mustContain(t, e.say("supply.crew", "进展 又到现场"), "您有 3 件投诉可以「进展」")
+}
+
+// TestResidentToldWhatWasDone: the resident's "已处理完毕" quotes the
+// completion report, not the plan; the hotline gets both, and the head is
+// named once (供水股负责人, not 供水股供水股负责人).
+func TestResidentToldWhatWasDone(t *testing.T) {
+	e := newEnv(t)
+	c := e.file("supply", false, "o-done")
+	e.say("supply.crew", "接单 "+c.Number)
+	e.say("supply.crew", "措施 "+c.Number+" 明天上午上门检修减压阀")
+	e.say("leader.b", "批准 "+c.Number)
+	e.resident("o-done", "接受")
+	e.say("supply.crew", "完成 "+c.Number+" 已更换减压阀，复测水压0.3MPa")
+	e.say("supply.head", "确认 "+c.Number)
+	res := rowsTo(e.outbox(c), "resident")
+	last := res[len(res)-1].msg.Text
+	mustContain(t, last, "已处理完毕：已更换减压阀，复测水压0.3MPa")
+	if strings.Contains(last, "检修减压阀") {
+		t.Fatalf("the resident is told the plan: %q", last)
+	}
+	var hotline string
+	for _, r := range e.outbox(c) {
+		if strings.Contains(r.msg.Text, "处理结果反馈") {
+			hotline = r.msg.Text
+		}
+	}
+	mustContain(t, hotline, "处理措施：明天上午上门检修减压阀", "完成情况：已更换减压阀", "效果已由供水股负责人确认")
+}

@@ -132,3 +132,17 @@ func (s *Service) hasEvent(ctx context.Context, caseID uint64, typ string) (bool
 	}
 	return slices.ContainsFunc(evs, func(e *models.CaseEvent) bool { return e.Type == typ }), nil
 }
+
+// lastEventText is the text of the case's latest event of type typ, or "".
+func (s *Service) lastEventText(ctx context.Context, caseID uint64, typ string) (string, error) {
+	evs, err := s.cases.CaseEvents(ctx, caseID)
+	if err != nil {
+		return "", err
+	}
+	for _, ev := range slices.Backward(evs) {
+		if ev.Type == typ {
+			return ev.Text, nil
+		}
+	}
+	return "", nil
+}

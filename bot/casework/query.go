@@ -7,47 +7,9 @@ import (
 	"strings"
 
 	"tapline/bot"
-	"tapline/bot/policy"
 	"tapline/bot/remind"
 	"tapline/models"
 )
-
-// todoLimit bounds the 待办 list.
-const todoLimit = 20
-
-// todo lists the open cases of the actor's department, or those waiting for
-// a leader's or the GM's approval (PRODUCT B3 待办).
-func (s *Service) todo(ctx context.Context, a Actor) (bot.Reply, error) {
-	var cs []*models.Case
-	for _, st := range models.OpenStatuses {
-		f := models.CaseFilter{Status: st, Limit: 100}
-		if a.Role == policy.RoleCrew || a.Role == policy.RoleHead {
-			f.Department = a.Dept
-		} else if st != models.StatusMeasuresProposed {
-			continue // leaders and the GM: what waits for their approval
-		}
-		found, _, err := s.cases.FindCases(ctx, f)
-		if err != nil {
-			return text(txtUnavailable), fmt.Errorf("casework: todo: %w", err)
-		}
-		for _, c := range found {
-			if f.Department != "" || isApprover(s.policy, a, c) {
-				cs = append(cs, c)
-			}
-		}
-	}
-	if a.Dept == policy.DeptHotline { // the call-back queue (policy 3.1, PRODUCT E1)
-		found, _, err := s.cases.FindCases(ctx, models.CaseFilter{Status: models.StatusClosed, Limit: 100})
-		if err != nil {
-			return text(txtUnavailable), fmt.Errorf("casework: todo: %w", err)
-		}
-		cs = append(cs, found...)
-	}
-	if len(cs) == 0 {
-		return text("没有待办的投诉。"), nil
-	}
-	return text(fmt.Sprintf("待办投诉 %d 件：\n%s\n查看详情：查 编号", len(cs), listCases(cs, todoLimit))), nil
-}
 
 // details shows a case (查 编号) to those the department rule lets see it
 // (CanSee: the console's and the API's rule too). Contact data is shown in

@@ -9,6 +9,7 @@ package remind
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -102,4 +103,20 @@ func (s *Service) ArmAll(ctx context.Context, dls []models.Deadline) {
 			s.log.WarnContext(ctx, "arm deadline failed; reconciler will retry", "deadline", d.ID, "err", err)
 		}
 	}
+}
+
+// Due returns the running deadline of caseID that falls due first, or nil
+// when no stage clock runs (the due time 待办 and the console show).
+func (s *Service) Due(ctx context.Context, caseID uint64) (*models.Deadline, error) {
+	dls, err := s.deadlines.CaseDeadlines(ctx, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("remind: due: %w", err)
+	}
+	var first *models.Deadline
+	for _, d := range dls {
+		if d.Status == models.DeadlineRunning && (first == nil || d.DueAt.Before(first.DueAt)) {
+			first = d
+		}
+	}
+	return first, nil
 }
