@@ -12,7 +12,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tapline/bot"
 	"tapline/cmd/internal/config"
+	"tapline/models"
+	"tapline/models/store"
 )
 
 // EnvScreenshots names the directory the browser test writes its
@@ -39,8 +42,15 @@ func chromium(t *testing.T) string {
 // hotline operator signs in, files a phone complaint, finds it in the
 // list and opens its timeline; a crew member of another department signs
 // in and is refused that case. Screenshots of the main pages are saved.
+//
+// Then issue 14's walk: the clock moves ten days on, the 已超时 view lists
+// the case, its page shows the overdue stage, the operator corrects the
+// phone, closes the case and records the call-back outcome in the queue.
 func TestConsoleInBrowser(t *testing.T) {
 	exe := chromium(t)
+	clk := &offsetClock{}
+	newClock = func() bot.Clock { return clk }
+	t.Cleanup(func() { newClock = func() bot.Clock { return bot.SystemClock{} } })
 	env := e2eEnv(t)
 	base := startServer(t, env)
 	// After start-up: the embedded default sets its demo passwords then.
@@ -83,7 +93,10 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.shot("05-dashboard")
 	b.do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/console/cases"), chromedp.WaitVisible(chromedp.ID("cases")))
 	b.shot("06-list-phone")
-	b.do(chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.CSS(".me button")), chromedp.WaitVisible(chromedp.ID("login")))
+	b.do(chromedp.EmulateViewport(1280, 900))
+	clk.Advance(10 * 24 * time.Hour) // every stage of the new case is past due
+	b.overdueWalk(t, env, number)
+	b.do(chromedp.Click(chromedp.CSS(".me button")), chromedp.WaitVisible(chromedp.ID("login")))
 
 	b.signIn("quality.crew", "quality-crew-pw")
 	b.do(chromedp.Navigate(base+"/console/cases/"+number), chromedp.WaitVisible(chromedp.ID("error")))
@@ -91,7 +104,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("crew of another department: %q", refusal)
 	}
 	b.shot("07-forbidden")
-	for _, name := range []string{"01-login", "02-intake", "03-filed", "04-case-timeline", "05-dashboard", "06-list-phone", "07-forbidden"} {
+	for _, name := range []string{"01-login", "02-intake", "03-filed", "04-case-timeline", "05-dashboard", "06-list-phone", "07-forbidden",
+		"08-view-overdue", "09-case-stages", "10-phone-corrected", "11-callback-queue", "12-callback-recorded"} {
 		if st, err := os.Stat(filepath.Join(shots, name+".png")); err != nil || st.Size() < 2000 {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
@@ -201,5 +215,81 @@ func setConsolePassword(t *testing.T, env map[string]string, id, pw string) {
 	var out strings.Builder
 	if err := setPassword(context.Background(), cfg, id, strings.NewReader(pw+"\n"), &out); err != nil {
 		t.Fatalf("set password: %v", err)
+	}
+}
+
+// overdueWalk is issue 14's console walk for the hotline operator signed
+// in: 已超时 view → the case page with its stage deadlines → correct the
+// phone → (the department's work, done in the store) → close the case →
+// the call-back queue → record the outcome.
+func (p *page) overdueWalk(t *testing.T, env map[string]string, number string) {
+	t.Helper()
+	link := chromedp.CSS(`#cases a[href="/console/cases/` + number + `"]`)
+	p.do(chromedp.Navigate(p.base+"/console/cases"), chromedp.WaitVisible(chromedp.ID("view-overdue")),
+		chromedp.Click(chromedp.ID("view-overdue")), chromedp.WaitVisible(link))
+	if views := p.text("views"); !strings.Contains(views, "已超时") || !strings.Contains(views, "重大未阅") {
+		t.Fatalf("views: %q", views)
+	}
+	p.shot("08-view-overdue")
+	p.do(chromedp.Click(link), chromedp.WaitVisible(chromedp.ID("stages")))
+	if st := p.text("stages"); !strings.Contains(st, "接单") || !strings.Contains(st, "已超时") || !strings.Contains(st, "超时 ") {
+		t.Fatalf("stages: %q", st)
+	}
+	p.shot("09-case-stages")
+	p.do(chromedp.SetValue(chromedp.ID("correct-field"), models.CorrectPhone),
+		chromedp.SendKeys(chromedp.ID("correct-value"), "13812341234"), chromedp.Click(chromedp.ID("correct")),
+		chromedp.WaitVisible(chromedp.ID("flash")))
+	if tl := p.text("timeline"); !strings.Contains(tl, "更正电话：139****5678 → 138****1234") {
+		t.Fatalf("timeline after the correction: %q", tl)
+	}
+	if who := p.text("resident"); !strings.Contains(who, "13812341234") {
+		t.Fatalf("resident after the correction: %q", who)
+	}
+	p.shot("10-phone-corrected")
+	confirmInStore(t, env, number)
+	p.do(chromedp.Navigate(p.base+"/console/cases/"+number), chromedp.WaitVisible(chromedp.ID("act-form")),
+		chromedp.SetValue(chromedp.ID("action"), "close"), chromedp.Click(chromedp.ID("act")),
+		chromedp.WaitVisible(chromedp.ID("flash")))
+	form := `form[action="/console/cases/` + number + `/act"]`
+	p.do(chromedp.Navigate(p.base+"/console/callbacks"), chromedp.WaitVisible(chromedp.CSS(form)))
+	p.shot("11-callback-queue")
+	p.do(chromedp.SetValue(chromedp.CSS(form+` select[name="outcome"]`), "基本满意"),
+		chromedp.Click(chromedp.CSS(form+` button`)), chromedp.WaitVisible(chromedp.ID("flash")))
+	if flash, tl := p.text("flash"), p.text("timeline"); !strings.Contains(flash, "基本满意") || !strings.Contains(tl, "基本满意") {
+		t.Fatalf("call-back: flash %q, timeline %q", flash, tl)
+	}
+	p.shot("12-callback-recorded")
+}
+
+// confirmInStore moves the case to confirmed as its department would
+// (accept, measures, approval, resident, done, head: played through the
+// chat in TestOrdinaryCaseLifecycle), stopping its clocks, on the
+// database the server uses.
+func confirmInStore(t *testing.T, env map[string]string, number string) {
+	t.Helper()
+	cfg, err := config.Load("", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := store.Config{MySQLDSN: cfg.MySQLDSN}
+	if cfg.Embedded() {
+		sc.SQLitePath = filepath.Join(cfg.DataDir, "tapline.db")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := store.Open(ctx, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := db.FindCaseByNumber(ctx, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Apply(ctx, &models.Transition{CaseID: c.ID, Version: c.Version, ToStatus: models.StatusConfirmed,
+		Event:      models.CaseEvent{Type: "confirm", Actor: "supply.head", Role: "head", Channel: "console", FromStatus: c.Status},
+		StopStages: models.AllStages})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
