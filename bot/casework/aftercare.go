@@ -118,7 +118,7 @@ func (s *Service) preventCommand(ctx context.Context, a Actor, cmd Command) (bot
 // 4.4.1–4.4.2: leaders supervise from the ledger).
 func (s *Service) reportCommand(ctx context.Context, a Actor, cmd Command) (bot.Reply, error) {
 	if a.Role != policy.RoleLeader && a.Role != policy.RoleGM {
-		return text("台账和统计图由分管领导和总经理调阅（policy 4.4.2），会发到领导群。"), nil
+		return text("台账和统计图由分管领导和总经理调阅，会发到领导群。"), nil
 	}
 	if s.publish == nil {
 		return text("台账功能未启用。"), nil

@@ -151,7 +151,7 @@ func (s *Service) buildDone(a Actor, cmd Command, st *state) (step, error) {
 	card := s.card(c, "待确认效果", "处理完成："+orDash(cmd.Text), button(ActConfirm, c.Number, 0, 1, "确认效果"))
 	d.out.dept(c.Department, bot.Message{Card: card})
 	d.out.resident("您的投诉 %s 的处理措施已实施完毕，%s负责人将确认处理效果。", c.Number, s.deptName(c.Department))
-	return d.finish(fmt.Sprintf("已报告投诉 %s 处理完成，待%s负责人确认效果（policy 4.3.3）。", c.Number, s.deptName(c.Department)))
+	return d.finish(fmt.Sprintf("已报告投诉 %s 处理完成，待%s负责人确认效果。", c.Number, s.deptName(c.Department)))
 }
 
 // buildConfirm: the head confirms the effect; the result goes to the

@@ -54,7 +54,7 @@ func majorRefusal(action string, c *models.Case) string {
 	if action == ActMajor {
 		return fmt.Sprintf("投诉 %s 已是重大投诉（%s），无需再设。", c.Number, remind.CriterionName(c.MajorReason))
 	}
-	return fmt.Sprintf("投诉 %s 不是重大投诉，无需%s（policy 4.1.3 只对重大投诉）。如需设为重大，请回复：重大 %s 理由",
+	return fmt.Sprintf("投诉 %s 不是重大投诉，无需%s（只适用于重大投诉）。如需设为重大，请回复：重大 %s 理由",
 		c.Number, actionNames[action], c.Number)
 }
 
@@ -73,16 +73,16 @@ func (s *Service) buildMajor(a Actor, cmd Command, st *state) (step, error) {
 		}
 		d.t.Deadlines, d.out.rows = append(d.t.Deadlines, dls...), append(d.out.rows, rows...)
 	}
-	d.out.dept(d.next.Department, textMsg("投诉 %s 已由%s设为重大投诉（%s），措施须总经理审批（policy 4.2.7）。",
+	d.out.dept(d.next.Department, textMsg("投诉 %s 已由%s设为重大投诉（%s），措施须总经理审批。",
 		d.next.Number, a.Name, remind.CriterionName(crit)))
-	return d.finish(fmt.Sprintf("已将投诉 %s 设为重大投诉（%s），已报告领导，30分钟内须有领导确认（policy 4.1.3）。",
+	return d.finish(fmt.Sprintf("已将投诉 %s 设为重大投诉（%s），已报告领导，30分钟内须有领导确认。",
 		d.next.Number, remind.CriterionName(crit)))
 }
 
 // buildAck records a leader's acknowledgement of a major complaint: the
 // acknowledgement clock stops, for every case of its incident too.
 func (s *Service) buildAck(a Actor, cmd Command, st *state) (step, error) {
-	d := s.begin(a, ActAck, "", st, a.Name+"已阅重大投诉（policy 4.1.3）")
+	d := s.begin(a, ActAck, "", st, a.Name+"已阅重大投诉")
 	d.t.StopStages, d.t.StopIncident = []string{models.StageMajorAck}, st.c.IncidentID
 	d.out.leaders(textMsg("%s 已阅重大投诉 %s（%s）。", a.Name, st.c.Number, remind.CriterionName(st.c.MajorReason)))
 	reply := fmt.Sprintf("已记录：您已阅重大投诉 %s。", st.c.Number)
@@ -105,7 +105,7 @@ func (s *Service) buildReport(a Actor, cmd Command, st *state) (step, error) {
 // 6.3): criterion, status and whether a leader acknowledged.
 func (s *Service) majors(ctx context.Context, a Actor) (bot.Reply, error) {
 	if a.Role != policy.RoleLeader && a.Role != policy.RoleGM {
-		return text("重大投诉清单供分管领导和总经理查看（policy 6.3）。"), nil
+		return text("重大投诉清单供分管领导和总经理查看。"), nil
 	}
 	yes := true
 	cases, total, err := s.cases.FindCases(ctx, models.CaseFilter{Major: &yes, Statuses: models.OpenStatuses, Limit: 20})
@@ -116,7 +116,7 @@ func (s *Service) majors(ctx context.Context, a Actor) (bot.Reply, error) {
 		return text("目前没有未办结的重大投诉。"), nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "未办结的重大投诉 %d 件（措施由总经理审批，policy 4.2.7）：\n", total)
+	fmt.Fprintf(&b, "未办结的重大投诉 %d 件（措施由总经理审批）：\n", total)
 	for _, c := range cases {
 		fmt.Fprintf(&b, "· %s %s｜%s｜%s\n", c.Number, remind.CriterionName(c.MajorReason),
 			s.deptName(c.Department), StatusName(c.Status))

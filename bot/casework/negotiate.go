@@ -28,7 +28,7 @@ func (s *Service) buildPropose(a Actor, cmd Command, st *state) (step, error) {
 	msg := bot.Message{Card: card}
 	d.out.leaders(msg)
 	d.out.person(ap, msg)
-	reply := fmt.Sprintf("已提交投诉 %s 第 %d 版措施，待%s审批（policy 4.2.7）。", c.Number, v, s.whoMay(ActApprove, c))
+	reply := fmt.Sprintf("已提交投诉 %s 第 %d 版措施，待%s审批。", c.Number, v, s.whoMay(ActApprove, c))
 	if v > 1 && st.c.Status == models.StatusMeasuresProposed {
 		reply += fmt.Sprintf("第 %d 版已作废。", v-1)
 	}
@@ -136,7 +136,7 @@ func (s *Service) buildResidentReject(a Actor, cmd Command, st *state) (step, er
 	d := s.begin(a, ActResidentReject, table[ActResidentReject].To, st, reason)
 	d.w.Unfounded = false
 	c := d.next
-	d.out.dept(c.Department, textMsg("投诉 %s：居民不接受第 %d 轮方案，原因：%s\n请提出新措施并重新审批（policy 4.3.2）：措施 %s 内容",
+	d.out.dept(c.Department, textMsg("投诉 %s：居民不接受第 %d 轮方案，原因：%s\n请提出新措施并重新审批：措施 %s 内容",
 		c.Number, st.w.Round, reason, c.Number))
 	if st.w.Round >= s.escalateRounds {
 		msg := textMsg("投诉 %s（%s）已协商 %d 轮，居民仍不接受，请关注。最近原因：%s",

@@ -172,7 +172,7 @@ func (s *Service) Supplement(ctx context.Context, d *dialog.Draft) error {
 		return err
 	}
 	ev := models.CaseEvent{Type: "supplemented", Actor: d.ResidentID, Role: "resident",
-		Channel: bot.PlatformWeChat, Text: "居民补充了联系方式和详情（policy 4.1.4）"}
+		Channel: bot.PlatformWeChat, Text: "居民补充了联系方式和详情"}
 	saved, err := s.cases.SupplementCase(ctx, d.Number, c, ev, rows)
 	if err != nil {
 		return fmt.Errorf("supplement: %w", err)
@@ -223,7 +223,7 @@ func (s *Service) routeNote(d *dialog.Draft) string {
 	}
 	note := "；分类：" + cat.Name
 	if dept := s.policy.Department(cat.Department); dept != nil {
-		note += "，转" + dept.Name + "（policy " + dept.Clause + "）"
+		note += "，转" + dept.Name
 	}
 	if d.CategoryWhy != "" {
 		note += "，依据：" + d.CategoryWhy

@@ -47,7 +47,7 @@ func majorNote(c *models.Case, words string) string {
 	if words != "" {
 		why += "：“" + words + "”"
 	}
-	return "；重大投诉（" + why + "，policy 4.1.3）"
+	return "；重大投诉（" + why + "）"
 }
 
 // afterFiling arms the new case's clocks and clusters it with the other

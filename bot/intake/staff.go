@@ -87,7 +87,7 @@ type StaffResult struct {
 func (s *Service) FileStaff(ctx context.Context, op Operator, sc StaffCase) (*StaffResult, error) {
 	if op.Dept != DeptHotline && op.Dept != DeptOffice {
 		return nil, models.Errorf(models.EFORBIDDEN,
-			"只有供水服务热线和公司办公室可以登记投诉（policy 3.1、3.2）。")
+			"只有供水服务热线和公司办公室可以登记投诉。")
 	}
 	c, err := s.staffCase(&sc)
 	if err != nil {
@@ -133,7 +133,7 @@ func (s *Service) staffCase(sc *StaffCase) (*models.Case, error) {
 	c.Phone = check(dialog.ValidatePhone(sc.Phone))("phone", "请填写有效的联系电话（手机或座机）")
 	c.Address = check(dialog.ValidateAddress(sc.Address))("address", "请填写详细地址（如 幸福路12号3栋）")
 	c.Details = check(dialog.ValidateDetails(sc.Details))("details", fmt.Sprintf("请填写投诉内容（至少 %d 个字，最多 %d 字）", dialog.MinDetails, dialog.MaxDetails))
-	c.Expectation = check(dialog.ValidateExpectation(s.policy, sc.Expectation))("expectation", "请填写居民期望的处理结果（没有可填“无”，policy 4.2.4）")
+	c.Expectation = check(dialog.ValidateExpectation(s.policy, sc.Expectation))("expectation", "请填写居民期望的处理结果（没有可填“无”）")
 	bad = append(bad, s.route(c, sc)...)
 	bad = append(bad, sourceExtras(c, sc)...)
 	if len(bad) > 0 {

@@ -38,7 +38,7 @@ func (s *Service) Draft(ctx context.Context, staffID, text string) (string, erro
 	case rest == "":
 		return fmt.Sprintf("请写明预防措施：预防 P%d 措施内容", p.ID), nil
 	case st == nil || (st.ID != p.Owner && st.Role != policy.RoleGM):
-		return fmt.Sprintf("预防事项 P%d 由%s制定措施（policy 4.4.2）。", p.ID, s.name(p.Owner)), nil
+		return fmt.Sprintf("预防事项 P%d 由%s制定措施。", p.ID, s.name(p.Owner)), nil
 	case p.Status != models.PreventionOpen:
 		return fmt.Sprintf("预防事项 P%d 当前为「%s」，不能再修改措施。", p.ID, statusName(p.Status)), nil
 	}
@@ -48,7 +48,7 @@ func (s *Service) Draft(ctx context.Context, staffID, text string) (string, erro
 	}
 	gm := s.policy.Staff(s.policy.GM)
 	s.post(ctx, append(s.book.Person(gm), s.book.Leaders()...), fmt.Sprintf(
-		"📝 预防措施待总经理审批（policy 4.4.2）：P%d %s\n措施：%s\n批准：批准预防 P%d；驳回：驳回预防 P%d 理由",
+		"📝 预防措施待总经理审批：P%d %s\n措施：%s\n批准：批准预防 P%d；驳回：驳回预防 P%d 理由",
 		p.ID, s.describe(p), rest, p.ID, p.ID))
 	return fmt.Sprintf("已提交预防措施 P%d，等待总经理审批。", p.ID), nil
 }
@@ -68,7 +68,7 @@ func (s *Service) Approve(ctx context.Context, staffID, text string) (string, er
 	if err := s.store.UpdatePrevention(ctx, p, models.PreventionDrafted); err != nil {
 		return conflictText(p.ID, err), err
 	}
-	text = fmt.Sprintf("📢 预防措施通报（policy 4.4.2，总经理已批准）：%s\n%s\n请各部门对照落实，防止类似投诉再次发生。", s.describe(p), p.Measure)
+	text = fmt.Sprintf("📢 预防措施通报（总经理已批准）：%s\n%s\n请各部门对照落实，防止类似投诉再次发生。", s.describe(p), p.Measure)
 	for _, k := range s.policy.DepartmentKeys() { // every department of the policy file (policy 4.4.2 通报各部门)
 		s.post(ctx, s.book.Dept(k), text)
 	}
@@ -99,7 +99,7 @@ func (s *Service) Reject(ctx context.Context, staffID, text string) (string, err
 // gmOnly refuses anyone but the GM, and items not waiting for approval.
 func (s *Service) gmOnly(staffID string, p *models.Prevention) string {
 	if staffID != s.policy.GM {
-		return "预防措施由总经理审批（policy 4.4.2）。"
+		return "预防措施由总经理审批。"
 	}
 	if p.Status != models.PreventionDrafted {
 		return fmt.Sprintf("预防事项 P%d 当前为「%s」，没有待审批的措施。", p.ID, statusName(p.Status))
@@ -146,7 +146,7 @@ func (s *Service) List(ctx context.Context) (string, error) {
 		return "目前没有进行中的预防事项。", nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "预防事项 %d 项（policy 4.4.2）：", len(items))
+	fmt.Fprintf(&b, "预防事项 %d 项：", len(items))
 	for _, p := range items {
 		fmt.Fprintf(&b, "\nP%d %s｜%d 件｜%s｜负责：%s", p.ID, s.describe(p), p.Cases, statusName(p.Status), s.name(p.Owner))
 	}

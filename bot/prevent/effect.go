@@ -51,7 +51,7 @@ func (s *Service) CheckEffects(ctx context.Context) (int, error) {
 // announceEffects sends the day's effect checks to the leaders' group.
 func (s *Service) announceEffects(ctx context.Context, lines []string) {
 	if len(lines) > 0 {
-		s.post(ctx, s.book.Leaders(), "📊 预防措施效果（policy 4.4.2）："+strings.Join(lines, "\n"))
+		s.post(ctx, s.book.Leaders(), "📊 预防措施效果："+strings.Join(lines, "\n"))
 	}
 }
 

@@ -118,11 +118,11 @@ func (s *Service) findings(items []*models.Prevention) string {
 	days := int(s.policy.Prevention.WindowDuration().Hours() / 24)
 	if len(items) == 1 {
 		p := items[0]
-		return fmt.Sprintf("📌 同类投诉多发（policy 4.4.2）：%s，%d 天内 %d 件。请%s制定预防措施，回复：预防 P%d 措施内容（报总经理审批后通报各部门）",
+		return fmt.Sprintf("📌 同类投诉多发：%s，%d 天内 %d 件。请%s制定预防措施，回复：预防 P%d 措施内容（报总经理审批后通报各部门）",
 			s.describe(p), days, p.Cases, s.name(p.Owner), p.ID)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "📌 同类投诉多发（policy 4.4.2），%d 天内新发现 %d 项：", days, len(items))
+	fmt.Fprintf(&b, "📌 同类投诉多发，%d 天内新发现 %d 项：", days, len(items))
 	for i, p := range items {
 		fmt.Fprintf(&b, "\n%d. P%d %s：%d 件，由%s制定措施", i+1, p.ID, s.describe(p), p.Cases, s.name(p.Owner))
 	}

@@ -70,7 +70,7 @@ func (s *Service) Ledger(ctx context.Context, month report.Month) (string, error
 	if err != nil {
 		return "", err
 	}
-	note := fmt.Sprintf("%s投诉台账（policy 4.4.1），含汇总、部门考核和重大投诉清单", month.Title())
+	note := fmt.Sprintf("%s投诉台账，含汇总、部门考核和重大投诉清单", month.Title())
 	if err := s.post(ctx, append([]*bot.File{{ID: book.ID, Name: book.Name, Note: note}}, charts...)); err != nil {
 		return "", err
 	}

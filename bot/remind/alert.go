@@ -131,7 +131,7 @@ func (s *Service) alertCard(cases []*models.Case, headline, key string, incident
 		Title: "🚨 重大投诉：" + headline, CaseNumber: lead.Number, Major: true,
 		MajorWhy: CriterionName(lead.MajorReason), Name: models.MaskName(lead.Name), Phone: models.MaskPhone(lead.Phone),
 		Address: lead.Address, Summary: truncate(last.Details, 120), At: s.clock.Now(), TaskID: key, Update: update,
-		Status: fmt.Sprintf("请在30分钟内确认：回复「已阅 %s」或点按钮（policy 4.1.3）", lead.Number),
+		Status: fmt.Sprintf("请在30分钟内确认：回复「已阅 %s」或点按钮", lead.Number),
 	}
 	if len(cases) > 1 { // several households: the place, not one person
 		card.Name, card.Phone, card.Address = "", "", lead.AreaKey

@@ -120,7 +120,7 @@ func (s *Service) firing(ctx context.Context, d *models.Deadline, c *models.Case
 		}
 		resp := s.responsible(d, c, w.Assignee)
 		f.Warning = &models.Warning{Stage: d.Stage, Department: c.Department, Responsible: resp, DueAt: d.DueAt}
-		line += "（已记录警告，policy 6.1；责任人：" + s.staffName(resp) + "）"
+		line += "（已记录警告；责任人：" + s.staffName(resp) + "）"
 	}
 	if kind != KindRemind {
 		f.Event = &models.CaseEvent{Type: "deadline_" + kind, Actor: "system", Role: "system",

@@ -43,7 +43,7 @@ func (s *Service) Cluster(ctx context.Context, c *models.Case) (*models.Incident
 	cl := &models.Cluster{CaseID: c.ID, Category: c.Category, AreaKey: c.AreaKey,
 		Since: now.Add(-cfg.Window.Duration), Now: now, Threshold: cfg.Households,
 		Event: models.CaseEvent{Type: "major", Actor: "system", Role: "system", Channel: "cluster",
-			Text: fmt.Sprintf("同一区域（%s）%s内多户反映同类问题，并为一个事件，认定为重大投诉（群体性，policy 4.1.3）",
+			Text: fmt.Sprintf("同一区域（%s）%s内多户反映同类问题，并为一个事件，认定为重大投诉（群体性）",
 				c.AreaKey, span(cfg.Window.Duration))}}
 	cl.Build = func(inc *models.Incident, cases []*models.Case) ([]models.Outbox, []models.Deadline, error) {
 		lead := *c

@@ -42,9 +42,9 @@ func (s *Service) line(kind string, d *models.Deadline, c *models.Case, now time
 func (s *Service) hint(stage string, c *models.Case) string {
 	switch stage {
 	case models.StageMajorAck:
-		return fmt.Sprintf(" 重大投诉（%s，policy 4.1.3）须半小时内报告领导：请领导回复「已阅 %s」。", CriterionName(c.MajorReason), c.Number)
+		return fmt.Sprintf(" 重大投诉（%s）须半小时内报告领导：请领导回复「已阅 %s」。", CriterionName(c.MajorReason), c.Number)
 	case models.StageAuthority:
-		return fmt.Sprintf(" 情况紧急且重大，请领导向住建部门报告后回复「已上报住建 %s 说明」（policy 4.1.3）。", c.Number)
+		return fmt.Sprintf(" 情况紧急且重大，请领导向住建部门报告后回复「已上报住建 %s 说明」。", c.Number)
 	}
 	return ""
 }

@@ -116,11 +116,11 @@ func (s *Service) rateChart(fs *fontSet, n string, d *chartData) ([]*plot.Plot, 
 		return out
 	}
 	if n == ChartOnTime {
-		p := newPlot(fs, fs.tr(d.month.Title()+" 各部门按时率（各阶段，policy 6.1）", "On-time rate by department, "+d.month.String()), "%")
+		p := newPlot(fs, fs.tr(d.month.Title()+" 各部门按时率（各阶段）", "On-time rate by department, "+d.month.String()), "%")
 		rates := pick(func(sc DeptScore) Rate { return sc.OnTime })
 		return []*plot.Plot{p}, bars(fs, p, labels, []series{{values: rates}}, true)
 	}
-	p := newPlot(fs, fs.tr(d.month.Title()+" 部门考核（policy 6）", "Department scorecard, "+d.month.String()), "%")
+	p := newPlot(fs, fs.tr(d.month.Title()+" 部门考核", "Department scorecard, "+d.month.String()), "%")
 	ss := []series{
 		{fs.tr("按时接单率", "accept on time"), pick(func(sc DeptScore) Rate { return sc.AcceptOnTime })},
 		{fs.tr("当天反馈率", "same-day feedback"), pick(func(sc DeptScore) Rate { return sc.FeedbackSameDay })},

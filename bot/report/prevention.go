@@ -35,7 +35,7 @@ var preventionStatus = map[string]string{models.PreventionOpen: "待制定措施
 // recurrence fell (policy 4.4.2).
 func (s *Service) writePreventions(ctx context.Context, b *book, month Month) error {
 	sh := b.sheets[SheetPrevention]
-	if err := sh.title(fmt.Sprintf("%s 重复投诉预防措施（policy 4.4.2）", month.Title())); err != nil {
+	if err := sh.title(fmt.Sprintf("%s 重复投诉预防措施", month.Title())); err != nil {
 		return err
 	}
 	if s.prevent == nil {

@@ -158,7 +158,7 @@ var scoreHeader = []string{"部门", "投诉数", "重大", "按时接单率", "
 // writeScorecard writes the 部门考核 sheet (policy 6.1, 6.2).
 func (s *Service) writeScorecard(b *book, month Month, scores []DeptScore) error {
 	sh := b.sheets[SheetScorecard]
-	if err := sh.title(fmt.Sprintf("%s 部门考核（policy 6.1、6.2）", month.Title())); err != nil {
+	if err := sh.title(fmt.Sprintf("%s 部门考核", month.Title())); err != nil {
 		return err
 	}
 	if err := sh.header(scoreHeader); err != nil {

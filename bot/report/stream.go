@@ -16,13 +16,13 @@ type rowBatch struct{ cases, major [][]any }
 // (the workbook's writer is the slowest step and runs alone).
 func (s *Service) writeCases(ctx context.Context, b *book, month Month, now time.Time, opt LedgerOptions, t *tally) error {
 	cases, major := b.sheets[SheetLedger], b.sheets[SheetMajor]
-	if err := cases.title(fmt.Sprintf("%s 投诉台账（policy 4.4.1）", month.Title())); err != nil {
+	if err := cases.title(fmt.Sprintf("%s 投诉台账", month.Title())); err != nil {
 		return err
 	}
 	if err := cases.header(ledgerHeader); err != nil {
 		return err
 	}
-	if err := major.title(fmt.Sprintf("%s 重大投诉清单及处理情况（policy 4.1.3、6.3：总经理内部考核）", month.Title())); err != nil {
+	if err := major.title(fmt.Sprintf("%s 重大投诉清单及处理情况（总经理内部考核）", month.Title())); err != nil {
 		return err
 	}
 	if err := major.header(majorHeader); err != nil {

@@ -47,7 +47,7 @@ func (s *Service) writeSummary(b *book, month Month, t *models.ReportTotals, now
 	}{
 		{"按投诉类别", t.ByCategory, s.categoryName}, {"按责任部门", t.ByDepartment, s.deptName},
 		{"按来源渠道", t.BySource, func(k string) string { return name(sourceNames, k) }},
-		{"重大投诉按依据（policy 4.1.3）", t.ByCriterion, stageCriterion},
+		{"重大投诉按依据", t.ByCriterion, stageCriterion},
 		{"按当前状态", t.ByStatus, models.StaffStatusName},
 	}
 	for _, g := range groups {
@@ -99,7 +99,7 @@ func (s *Service) stageTable(sh *sheet, stages map[string]models.TimingCounts) e
 // satisfactionTable writes the call-back outcomes and the ratings.
 func (s *Service) satisfactionTable(sh *sheet, t *models.ReportTotals) error {
 	sh.blank()
-	if err := sh.header([]string{"回访结果（policy 3.1）", "件数"}); err != nil {
+	if err := sh.header([]string{"回访结果", "件数"}); err != nil {
 		return err
 	}
 	for _, o := range t.CallBacks {

@@ -52,7 +52,7 @@ func mayCorrect(p auth.Principal) bool {
 func (c *Console) correct(ctx *gin.Context) {
 	p, number := principalOf(ctx), ctx.Param("number")
 	if !mayCorrect(p) {
-		c.fail(ctx, models.Errorf(models.EFORBIDDEN, "只有供水服务热线可以更正投诉记录（policy 3.1、4.1.1）。"))
+		c.fail(ctx, models.Errorf(models.EFORBIDDEN, "只有供水服务热线可以更正投诉记录。"))
 		return
 	}
 	if c.records == nil {
