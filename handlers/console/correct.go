@@ -47,8 +47,8 @@ func mayCorrect(p auth.Principal) bool {
 }
 
 // correct sets one field of the record (policy 4.1.1: the record must be
-// accurate), validated as intake validates it; the timeline keeps the
-// old value.
+// accurate), validated as intake validates it; the store keeps the old
+// value and the timeline shows the change masked.
 func (c *Console) correct(ctx *gin.Context) {
 	p, number := principalOf(ctx), ctx.Param("number")
 	if !mayCorrect(p) {
@@ -75,6 +75,7 @@ func (c *Console) correct(ctx *gin.Context) {
 	cc.CaseID = cs.ID
 	cc.Version, _ = strconv.Atoi(ctx.PostForm("case_version"))
 	cc.Event = models.CaseEvent{Actor: p.Reader(), Role: p.Role, Channel: auth.ChannelConsole}
+	cc.Describe = correctionLine // the event shows it masked; the full values stay in the correction row
 	_, fix, err := c.records.CorrectCase(ctx.Request.Context(), cc)
 	if models.ErrorCode(err) == models.ECONFLICT {
 		err = models.Errorf(models.ECONFLICT, "投诉记录刚被他人修改过，没有更正。请返回投诉页面刷新后再试。")
@@ -127,13 +128,4 @@ func correctionLine(fix models.Correction) string {
 		old = "（空）"
 	}
 	return "更正" + name + "：" + old + " → " + mask(fix.New)
-}
-
-// eventText is the text of a timeline event: a correction's line, else
-// the event's own text.
-func eventText(ev *models.CaseEvent) string {
-	if fix, ok := models.ParseCorrection(ev); ok {
-		return correctionLine(fix)
-	}
-	return ev.Text
 }

@@ -64,9 +64,9 @@ func TestHotlineCorrectsPhone(t *testing.T) {
 		t.Fatal("the record does not show the new phone")
 	}
 	c, _ := e.db.FindCaseByNumber(context.Background(), number)
-	evs, _ := e.db.CaseEvents(context.Background(), c.ID)
-	if fix, ok := models.ParseCorrection(evs[len(evs)-1]); !ok || fix.Old != "13812341234" || fix.New != "13956785678" {
-		t.Fatalf("event %+v", evs[len(evs)-1])
+	kept, err := e.db.CaseCorrections(context.Background(), c.ID)
+	if err != nil || len(kept) != 1 || kept[0].Old != "13812341234" || kept[0].New != "13956785678" || kept[0].Actor != "hotline.crew" {
+		t.Fatalf("old value not kept: %+v %v", kept, err)
 	}
 	form.Set("value", "13700000000") // the same form again: decided on the old version
 	if code, body = op.post(path+"/correct", form); code != 409 || !strings.Contains(body, "刷新") {

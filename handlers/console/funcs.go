@@ -56,7 +56,6 @@ func (c *Console) funcs() template.FuncMap {
 		"multiline":  func(s string) []string { return strings.Split(s, "\n") },
 		"openStatus": func(s string) bool { return slices.Contains(models.OpenStatuses, s) },
 		"needsText":  needsText,
-		"eventText":  eventText,
 	}
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -16,8 +15,9 @@ var _ models.CorrectionService = (*DB)(nil)
 
 // CorrectCase implements models.CorrectionService (policy 4.1.1): the
 // field is set by one UPDATE guarded by the case's Version, the lock of
-// Apply (errStale, then staleOrMissing or errPrecondition), and the
-// correct event keeping the old value is written in the same transaction.
+// Apply (errStale, then staleOrMissing or errPrecondition); the correct
+// event and the correction row keeping the old value are written in the
+// same transaction.
 func (db *DB) CorrectCase(ctx context.Context, cc *models.CaseCorrection) (*models.Case, *models.Correction, error) {
 	const op = "store: correct case"
 	if cc == nil || cc.CaseID == 0 || !slices.Contains(models.CorrectFields, cc.Field) {
@@ -55,13 +55,14 @@ func (db *DB) CorrectCase(ctx context.Context, cc *models.CaseCorrection) (*mode
 }
 
 // writeCorrection updates the field of cur if its Version is still
-// cc.Version and inserts the event.
+// cc.Version and inserts the event and the correction row.
 func (db *DB) writeCorrection(tx *gorm.DB, cur *models.Case, cc *models.CaseCorrection) (models.Correction, error) {
-	fix := models.Correction{Field: cc.Field, Old: correctedValue(cur, cc.Field), New: cc.Value}
+	now := db.now()
+	fix := models.Correction{CaseID: cur.ID, Field: cc.Field, Old: correctedValue(cur, cc.Field), New: cc.Value,
+		Actor: cc.Event.Actor, CreatedAt: now}
 	if fix.Old == fix.New {
 		return fix, models.Errorf(models.EINVALID, "新值与原记录相同，无需更正。")
 	}
-	now := db.now()
 	updates := map[string]any{cc.Field: cc.Value, "version": gorm.Expr("version + 1"), "updated_at": now}
 	if cc.Field == models.CorrectAddress && cc.AreaKey != "" {
 		updates["area_key"] = cc.AreaKey
@@ -73,14 +74,30 @@ func (db *DB) writeCorrection(tx *gorm.DB, cur *models.Case, cc *models.CaseCorr
 	if res.RowsAffected == 0 { // MySQL counts found rows (clientFoundRows)
 		return fix, errStale
 	}
-	text, err := json.Marshal(fix)
-	if err != nil {
+	ev := cc.Event
+	ev.ID, ev.Type, ev.Text, ev.CreatedAt = 0, models.EventCorrect, "更正记录", now
+	if cc.Describe != nil {
+		ev.Text = cc.Describe(fix)
+	}
+	ev.FromStatus, ev.ToStatus = cur.Status, cur.Status
+	if err := insertChildren(tx, cur.ID, &ev, nil); err != nil {
 		return fix, err
 	}
-	ev := cc.Event
-	ev.ID, ev.Type, ev.Text, ev.CreatedAt = 0, models.EventCorrect, string(text), now
-	ev.FromStatus, ev.ToStatus = cur.Status, cur.Status
-	return fix, insertChildren(tx, cur.ID, &ev, nil)
+	fix.EventID = ev.ID
+	if err := tx.Create(&fix).Error; err != nil {
+		return fix, fmt.Errorf("insert correction: %w", err)
+	}
+	return fix, nil
+}
+
+// CaseCorrections implements models.CorrectionService.
+func (db *DB) CaseCorrections(ctx context.Context, caseID uint64) ([]*models.Correction, error) {
+	var out []*models.Correction
+	err := db.conn.WithContext(ctx).Where("case_id = ?", caseID).Order("id ASC").Find(&out).Error
+	if err != nil {
+		return nil, db.wrap("store: case corrections", err)
+	}
+	return out, nil
 }
 
 // correctedValue is the stored value of a correctable field.

@@ -17,15 +17,16 @@ func TestCorrectCase(t *testing.T) {
 	ctx := context.Background()
 	c := mustCreate(t, db, newCase("correct", 0))
 	who := models.CaseEvent{Actor: "hotline.crew", Role: "crew", Channel: "console"}
+	describe := func(fix models.Correction) string { return "更正" + fix.Field + "：" + models.MaskPhone(fix.Old) }
 	got, fix, err := db.CorrectCase(ctx, &models.CaseCorrection{CaseID: c.ID, Version: c.Version,
-		Field: models.CorrectPhone, Value: "13956785678", Event: who})
+		Field: models.CorrectPhone, Value: "13956785678", Event: who, Describe: describe})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Phone != "13956785678" || got.Version != c.Version+1 || got.Name != c.Name {
 		t.Fatalf("case after correction: %+v", got)
 	}
-	if *fix != (models.Correction{Field: "phone", Old: "13800001234", New: "13956785678"}) {
+	if fix.Field != "phone" || fix.Old != "13800001234" || fix.New != "13956785678" || fix.Actor != "hotline.crew" || fix.EventID == 0 {
 		t.Fatalf("correction %+v", fix)
 	}
 	evs, err := db.CaseEvents(ctx, c.ID)
@@ -33,9 +34,13 @@ func TestCorrectCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := evs[len(evs)-1]
-	parsed, ok := models.ParseCorrection(last)
-	if !ok || parsed != *fix || last.Actor != "hotline.crew" || last.FromStatus != c.Status || last.ToStatus != c.Status {
-		t.Fatalf("event %+v, parsed %+v %v", last, parsed, ok)
+	if last.ID != fix.EventID || last.Type != models.EventCorrect || last.Text != "更正phone：138****1234" ||
+		last.Actor != "hotline.crew" || last.FromStatus != c.Status || last.ToStatus != c.Status {
+		t.Fatalf("event %+v", last)
+	}
+	kept, err := db.CaseCorrections(ctx, c.ID)
+	if err != nil || len(kept) != 1 || *kept[0] != *fix {
+		t.Fatalf("kept %+v %v, want %+v", kept, err, fix)
 	}
 
 	// Decided on the version before: refused, nothing written.
@@ -48,8 +53,9 @@ func TestCorrectCase(t *testing.T) {
 	if again, _ := db.FindCaseByID(ctx, c.ID); again.Name != c.Name || again.Version != got.Version {
 		t.Fatalf("a refused correction wrote: %+v", again)
 	}
-	if evs2, _ := db.CaseEvents(ctx, c.ID); len(evs2) != len(evs) {
-		t.Fatalf("a refused correction wrote an event: %d → %d", len(evs), len(evs2))
+	evs2, _ := db.CaseEvents(ctx, c.ID)
+	if kept, _ := db.CaseCorrections(ctx, c.ID); len(evs2) != len(evs) || len(kept) != 1 {
+		t.Fatalf("a refused correction wrote: events %d → %d, corrections %d", len(evs), len(evs2), len(kept))
 	}
 
 	_, _, err = db.CorrectCase(ctx, &models.CaseCorrection{CaseID: c.ID, Version: got.Version,
@@ -66,6 +72,9 @@ func TestCorrectCase(t *testing.T) {
 		Field: models.CorrectAddress, Value: "光明路8号2栋", AreaKey: "光明路8号", Event: who})
 	if err != nil || got.Address != "光明路8号2栋" || got.AreaKey != "光明路8号" {
 		t.Fatalf("address: %+v %v", got, err)
+	}
+	if evs, _ = db.CaseEvents(ctx, c.ID); evs[len(evs)-1].Text != "更正记录" { // no Describe
+		t.Fatalf("default text %q", evs[len(evs)-1].Text)
 	}
 }
 
@@ -95,7 +104,8 @@ func TestCorrectCaseConcurrentOneWins(t *testing.T) {
 		}
 	}
 	evs, _ := db.CaseEvents(ctx, c.ID)
-	if ok != 1 || len(evs) != 2 {
-		t.Fatalf("%d corrections written, %d events", ok, len(evs))
+	kept, _ := db.CaseCorrections(ctx, c.ID)
+	if ok != 1 || len(evs) != 2 || len(kept) != 1 {
+		t.Fatalf("%d corrections written, %d events, %d rows", ok, len(evs), len(kept))
 	}
 }

@@ -128,6 +128,7 @@ func tables() []any {
 		&models.CallBack{}, &models.Rating{}, &models.Prevention{}, &models.StoredFile{},
 		&models.Account{}, &models.APIToken{}, &models.PersonalDataRead{},
 		&models.Subscription{}, &models.IdempotencyRecord{},
+		&models.Correction{},
 	}
 }
 
