@@ -75,7 +75,7 @@ func (s *Service) whoName(who string, c *models.Case) string {
 		return dept + "负责人"
 	case WhoApprover:
 		if c.Major {
-			return "总经理（重大投诉由总经理审批）"
+			return "总经理" // a major case (policy 4.2.7)
 		}
 		if l := s.policy.LeaderOf(c.Department); l != nil {
 			return fmt.Sprintf("分管%s的领导（%s）", dept, s.staffName(l.ID))

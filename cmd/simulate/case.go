@@ -37,20 +37,21 @@ func playCase(ctx context.Context, o options, out io.Writer) error {
 			EncodingAESKey: creds.WeComBotAESKey, Bot: true},
 		ding: &simclient.DingTalk{URL: base + "/webhooks/dingtalk", AppSecret: creds.DingTalkSecret},
 	}
+	cast, err := castFor(ctx, d.admin, o.policy, number)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n投诉 %s 分到%s：由 %s 接单，%s 确认，%s 审批\n\n", number, cast.deptName, cast.crew, cast.head, cast.approver)
 	steps := []func() error{
-		func() error { return d.click("supply.crew", "accept:"+number, "WeCom 应用卡片按钮「接单」") },
+		func() error { return d.click(cast.crew, "accept:"+number, "WeCom 应用卡片按钮「接单」") },
+		func() error { return d.dingtalk(cast.crew, "进展 "+number+" 已到现场查看，情况属实，正在处理") },
 		func() error {
-			return d.dingtalk("supply.crew", "进展 "+number+" 已到现场测压，晚高峰水压0.12MPa，偏低")
+			return d.wecomBot(cast.chat, cast.crew, "措施 "+number+" 今天由本部门维修班上门处理，三天内完成并回访居民")
 		},
-		func() error {
-			return d.wecomBot("supply.crew", "措施 "+number+" 更换小区二次供水泵组止回阀，三天内完成并复测水压")
-		},
-		func() error { return d.wecomApp("leader.b", "批准 "+number) },
+		func() error { return d.wecomApp(cast.approver, "批准 "+number) },
 		func() error { _, err := r.say(ctx, "接受"); return err },
-		func() error {
-			return d.dingtalk("supply.crew", "完成 "+number+" 已更换止回阀，复测晚高峰水压0.28MPa")
-		},
-		func() error { return d.wecomBot("supply.head", "确认 "+number) },
+		func() error { return d.dingtalk(cast.crew, "完成 "+number+" 已处理完毕，现场复查正常") },
+		func() error { return d.wecomBot(cast.chat, cast.head, "确认 "+number) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -72,9 +73,9 @@ func (d *staffDesk) click(user, key, label string) error {
 	return d.print(reply, err)
 }
 
-func (d *staffDesk) wecomBot(user, text string) error {
+func (d *staffDesk) wecomBot(chat, user, text string) error {
 	fmt.Fprintf(d.out, "企业微信群 @机器人 %s > %s\n", user, text)
-	reply, err := d.bot.Text(context.Background(), user, "wrsim-supply", text)
+	reply, err := d.bot.Text(context.Background(), user, chat, text)
 	return d.print(reply, err)
 }
 

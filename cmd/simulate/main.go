@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.mode, "mode", "aes", "aes (safe mode) or plain")
 	fs.StringVar(&o.openID, "openid", "", "resident OpenID (default: a new random one)")
 	fs.StringVar(&o.dialog, "dialog", "configs/dialog.yaml", "the dialog texts, to recognise the server's questions by their key")
+	fs.StringVar(&o.policy, "policy", "configs/policy.yaml", "the policy file, to play the staff of the department a case went to")
 	fs.DurationVar(&o.wait, "wait", 15*time.Second, "how long to wait for the card to be delivered")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

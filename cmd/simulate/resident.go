@@ -17,8 +17,8 @@ import (
 )
 
 type options struct {
-	url, credentials, scenario, mode, openID, dialog string
-	wait                                             time.Duration
+	url, credentials, scenario, mode, openID, dialog, policy string
+	wait                                                     time.Duration
 }
 
 type credentials struct {
