@@ -44,7 +44,9 @@ func playCase(ctx context.Context, o options, out io.Writer) error {
 	fmt.Fprintf(out, "\n投诉 %s 分到%s：由 %s 接单，%s 确认，%s 审批\n\n", number, cast.deptName, cast.crew, cast.head, cast.approver)
 	steps := []func() error{
 		func() error { return d.click(cast.crew, "accept:"+number, "WeCom 应用卡片按钮「接单」") },
-		func() error { return d.dingtalk(cast.crew, "进展 "+number+" 已到现场查看，情况属实，正在处理") },
+		func() error {
+			return d.dingtalk(cast.crew, "进展 "+number+" 已到现场查看，情况属实，正在处理")
+		},
 		func() error {
 			return d.wecomBot(cast.chat, cast.crew, "措施 "+number+" 今天由本部门维修班上门处理，三天内完成并回访居民")
 		},
