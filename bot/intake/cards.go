@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"strings"
+	"time"
 
 	"tapline/bot"
 	"tapline/bot/address"
@@ -42,6 +43,16 @@ func (s *Service) Card(c *models.Case, title string) bot.Card {
 // supplementTitle heads the completed card of an emergency filing.
 const supplementTitle = "补充信息"
 
+// supplementHold is how long the department's supplement card waits: the
+// resident supplies phone, name and expectation one message at a time, and
+// of the cards made meanwhile only the last is posted (issue 14: no floods;
+// the group robots cannot change a card once sent).
+const supplementHold = 20 * time.Second
+
+// SupplementKey is the card identity of a case's supplement card to its
+// department.
+func SupplementKey(number string) string { return "supplement_" + number }
+
 // alertPlace is where a major case's leadership card goes: the card of
 // the earlier major cases of its place (key, with their cases), or its
 // own; completed marks the supplement of an emergency filing, a later
@@ -69,7 +80,15 @@ func (p *alertPlace) find(ctx context.Context, r *remind.Service, c *models.Case
 // households join and when an emergency's details are supplemented.
 func (s *Service) cardRows(c *models.Case, title string, place alertPlace) ([]models.Outbox, error) {
 	msg := bot.Message{Card: ptr(s.Card(c, title))}
+	if place.completed {
+		msg.Card.TaskID = SupplementKey(c.Number)
+	}
 	rows, err := groupRows(c, s.policy.Department(c.Department).Group, c.Department, msg)
+	if place.completed {
+		for i := range rows {
+			rows[i].NextAt = s.clock.Now().Add(supplementHold)
+		}
+	}
 	if err != nil || !c.Major {
 		return rows, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"tapline/bot"
 	"tapline/bot/dialog"
@@ -118,7 +119,7 @@ func TestFileIsIdempotentAndMajorGoesToLeaders(t *testing.T) {
 }
 
 func TestSupplementAndOwnCases(t *testing.T) {
-	s, _, cases, _ := newService(t)
+	s, _, cases, outbox := newService(t)
 	ctx := context.Background()
 	d := &dialog.Draft{Key: "k3", ResidentID: "o-3", Category: "pipe_leak", Details: "楼下水管爆了", Major: "safety", Emergency: "burst_main"}
 	num, err := s.File(ctx, d)
@@ -132,6 +133,28 @@ func TestSupplementAndOwnCases(t *testing.T) {
 	c, _ := cases.FindCaseByNumber(ctx, num)
 	if c.Phone != "0571-88886666" || c.Address != "人民路8号" || !c.Major {
 		t.Fatalf("after supplement: %+v", c)
+	}
+	d.Expectation = "尽快抢修"
+	if err := s.Supplement(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	// The department's supplement cards are one card, held a moment: only
+	// the latest of them is posted (bot/notify skips superseded states).
+	rows, _, err := outbox.ListOutbox(ctx, models.OutboxFilter{CaseID: c.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := 0
+	for _, r := range rows {
+		if r.Audience == "construction" && strings.Contains(r.Payload, supplementTitle) {
+			held++
+			if r.CardKey != SupplementKey(num) || !r.NextAt.After(time.Now().Add(10*time.Second)) {
+				t.Errorf("supplement row %+v: not one held card", r)
+			}
+		}
+	}
+	if held != 2 {
+		t.Errorf("%d supplement rows to the department, want 2", held)
 	}
 	if _, err := s.File(ctx, draft("other")); err != nil {
 		t.Fatal(err)
