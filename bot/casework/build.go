@@ -67,13 +67,32 @@ func (d *draft) finish(reply string) (step, error) {
 }
 
 // buildAccept: the department takes the case on (policy 4.2.1).
-func (s *Service) buildAccept(a Actor, _ Command, st *state) (step, error) {
+func (s *Service) buildAccept(a Actor, cmd Command, st *state) (step, error) {
 	d := s.begin(a, ActAccept, table[ActAccept].To, st, a.Name+"接单")
 	d.w.Assignee = a.ID
 	c := d.next
 	d.out.dept(c.Department, textMsg("%s 已接单：投诉 %s（%s）", a.Name, c.Number, truncate(c.Details, 30)))
 	d.out.resident("您的投诉 %s 已由%s受理，工作人员会尽快与您联系处理。", c.Number, s.deptName(c.Department))
-	return d.finish(fmt.Sprintf("已接单：投诉 %s。下一步可以：进展、问、措施、不属实、转派。", c.Number))
+	reply := fmt.Sprintf("已接单：投诉 %s。", c.Number)
+	if cmd.Private { // the one who took it on, in their own chat (issue 14); groups stay masked
+		reply += fmt.Sprintf("\n居民：%s %s，%s（仅您可见，请勿转发到群）", orDash(c.Name), orDash(c.Phone), orDash(c.Address))
+	}
+	return d.finish(reply + s.nextText(a, c))
+}
+
+// nextText lists what a may do next on c, from the transition table.
+func (s *Service) nextText(a Actor, c *models.Case) string {
+	acts := possible(s.policy, a, c)
+	names := make([]string, 0, len(acts))
+	for _, act := range acts {
+		if act != ActMajor {
+			names = append(names, actionNames[act])
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "\n下一步可以：" + strings.Join(names, "、") + "。"
 }
 
 // buildNote records a progress note; internal, never shown to the resident.

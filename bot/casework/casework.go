@@ -134,6 +134,7 @@ func (s *Service) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) {
 	if !ok {
 		return bot.Reply{}, nil // other events (enter chat …) need no answer
 	}
+	cmd.Private = u.ChatType != "group" && u.Platform != bot.PlatformWeComBot && !cmd.Button
 	switch cmd.Action {
 	case "":
 		return text(notUnderstood(a, u.Text)), nil

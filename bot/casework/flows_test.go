@@ -323,3 +323,19 @@ func TestResidentToldWhatWasDone(t *testing.T) {
 	}
 	mustContain(t, hotline, "处理措施：明天上午上门检修减压阀", "完成情况：已更换减压阀", "效果已由供水股负责人确认")
 }
+
+// TestAcceptShowsContactInPrivate: who accepts in their own chat reads the
+// resident's phone in full and what they may do next; in a group nothing
+// of it.
+func TestAcceptShowsContactInPrivate(t *testing.T) {
+	e := newEnv(t)
+	c := e.file("supply", false, "")
+	got := e.say("supply.crew", "接单 "+c.Number)
+	mustContain(t, got, "13812345678", "张三丰", "幸福路12号", "下一步可以：进展、问、转派、措施、不属实。")
+	g := e.file("supply", false, "")
+	u := bot.Update{Platform: bot.PlatformWeComBot, Kind: bot.KindText, SenderID: "supply.crew", ChatType: "group",
+		Text: "接单 " + g.Number}
+	if got := e.do(u); !strings.Contains(got, "已接单") || strings.Contains(got, "1381234") {
+		t.Fatalf("group reply %q", got)
+	}
+}

@@ -15,6 +15,9 @@ type Command struct {
 	Version int    // measure version named by approve/reject (v2, 第2版); 0 = not named
 	Text    string // note, question, reason, measures; for transfer "<部门> <理由>"
 	Button  bool   // came from a card button
+	// Private marks a command sent in a 1:1 chat, where the case's own
+	// people may read the resident's contact in full.
+	Private bool
 	// ResponseCode is the WeCom response_code of the clicked app card: once
 	// the action is applied, the card is updated for every recipient.
 	ResponseCode string
