@@ -35,12 +35,6 @@ func (o *outbox) add(channel, target, audience string, msg bot.Message) {
 		Audience: audience, Kind: kind, Payload: payload, Status: models.OutboxPending})
 }
 
-// group addresses msg to every platform configured for g, or to the local
-// sink when none is (embedded demo without credentials).
-func (o *outbox) group(g policy.Group, audience string, msg bot.Message) {
-	o.to(o.s.book().Group(g, audience), msg)
-}
-
 // dept sends msg to a department's group.
 func (o *outbox) dept(key string, msg bot.Message) { o.to(o.s.book().Dept(key), msg) }
 

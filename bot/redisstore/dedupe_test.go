@@ -159,11 +159,12 @@ func TestDedupePassiveAndSentDeliveries(t *testing.T) {
 	if took, err := d.CompleteAndTake(ctx, "p", "已受理", true); !took || err != nil {
 		t.Fatalf("first passive: %v %v", took, err)
 	}
-	if !take("p", true) || !take("p", true) || take("p", false) {
+	first, again, late := take("p", true), take("p", true), take("p", false)
+	if !first || !again || late {
 		t.Fatal("passive reply: retries must repeat it and nothing be sent")
 	}
 	// The first attempt overran and its answer was sent: retries are silent.
-	if !take("s", false) || take("s", true) || take("s", false) {
+	if first, again, late := take("s", false), take("s", true), take("s", false); !first || again || late {
 		t.Fatal("sent reply: once, and never repeated passively")
 	}
 	if took, _ := d.CompleteAndTake(ctx, "s", "x", true); took {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -197,8 +196,6 @@ func adminGet(t *testing.T, url string, v any) {
 		t.Fatal(err)
 	}
 }
-
-func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
 func TestConfigErrorsStopStartUp(t *testing.T) {
 	env := map[string]string{"TAPLINE_ROLE": "boss"}

@@ -3,7 +3,6 @@ package systemtest
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -32,25 +31,6 @@ func say(ctx context.Context, t testing.TB, s *server, openID string, msgID int6
 		t.Fatalf("%s: send %q: %v %+v", s.name, text, err, r)
 	}
 	return r.Text
-}
-
-// adminGet decodes GET base+path with the admin token into v and returns
-// the HTTP status (v is left alone unless 200).
-func adminGet(t testing.TB, base, path string, v any) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == 200 && v != nil {
-		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return resp.StatusCode
 }
 
 // readyz returns the status and body of GET /readyz.

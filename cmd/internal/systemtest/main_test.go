@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,6 +168,3 @@ func (s *server) restart() {
 	s.Base = ""
 	s.start()
 }
-
-// logHas reports whether the server's log contains sub.
-func (s *server) logHas(sub string) bool { return strings.Contains(s.p.out.String(), sub) }

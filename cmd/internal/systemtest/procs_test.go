@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -132,16 +131,6 @@ func needBinaries(t testing.TB, names ...string) {
 			t.Skipf("%s not installed; install it or run .ci/run", n)
 		}
 	}
-}
-
-// dial reports whether something listens on 127.0.0.1:port.
-func dial(port int) bool {
-	c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
-	if err != nil {
-		return false
-	}
-	_ = c.Close()
-	return true
 }
 
 // ctxT returns a context ended with the test.
