@@ -114,7 +114,9 @@ type CaseFilter struct {
 	Major    *bool
 	// Address keeps cases with exactly this address (duplicate check).
 	Address string
-	// Query keeps cases whose number, address or phone contains it.
+	// Query keeps cases whose number, name, address, phone or complaint
+	// text contains it; a phone typed with spaces or dashes matches its
+	// digits (the console's search).
 	Query string
 	// OverdueAt keeps cases with a running deadline due before it.
 	OverdueAt *time.Time

@@ -42,7 +42,7 @@ func findCase(conn *gorm.DB, number string) (*models.Case, error) {
 // FindCases implements models.CaseService: newest first, with the total.
 func (db *DB) FindCases(ctx context.Context, f models.CaseFilter) ([]*models.Case, int, error) {
 	const op = "store: find cases"
-	q := filterCases(db.conn.WithContext(ctx).Model(&models.Case{}), f)
+	q := db.search(filterCases(db.conn.WithContext(ctx).Model(&models.Case{}), f), f.Query)
 	q = q.Session(&gorm.Session{}) // reusable: Count and Find each clone it
 	var cases []*models.Case
 	offset, limit := max(f.Offset, 0), pageLimit(f.Limit)
@@ -62,7 +62,8 @@ func (db *DB) FindCases(ctx context.Context, f models.CaseFilter) ([]*models.Cas
 	return cases, int(total), nil
 }
 
-// filterCases applies the filter's conditions to q.
+// filterCases applies the filter's conditions to q but the search text
+// (DB.search).
 func filterCases(q *gorm.DB, f models.CaseFilter) *gorm.DB {
 	for _, eq := range [][2]string{
 		{"status", f.Status}, {"department", f.Department}, {"phone", f.Phone}, {"resident_id", f.ResidentID},
@@ -83,10 +84,6 @@ func filterCases(q *gorm.DB, f models.CaseFilter) *gorm.DB {
 	}
 	if f.Until != nil {
 		q = q.Where("created_at < ?", norm(*f.Until))
-	}
-	if f.Query != "" {
-		like := "%" + likeEscaper.Replace(f.Query) + "%"
-		q = q.Where("(number LIKE ? ESCAPE '!' OR address LIKE ? ESCAPE '!' OR phone LIKE ? ESCAPE '!')", like, like, like)
 	}
 	if f.OverdueAt != nil {
 		// Overdue: a stage clock still running (or parked) past its due time.
@@ -146,7 +143,7 @@ func (db *DB) CountCases(ctx context.Context, f models.CaseFilter, by string) (m
 		Value string
 		N     int
 	}
-	q := filterCases(db.conn.WithContext(ctx).Model(&models.Case{}), f)
+	q := db.search(filterCases(db.conn.WithContext(ctx).Model(&models.Case{}), f), f.Query)
 	err := q.Select(by + " AS value, COUNT(*) AS n").Group(by).Scan(&rows).Error
 	if err != nil {
 		return nil, db.wrap("store: count cases", err)

@@ -161,6 +161,9 @@ func (db *DB) migrateOnce(conn *gorm.DB) error {
 	if err := conn.AutoMigrate(tables()...); err != nil {
 		return err
 	}
+	if err := db.migrateSearch(conn); err != nil {
+		return err
+	}
 	return dropRetiredIndexes(conn)
 }
 

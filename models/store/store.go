@@ -63,6 +63,8 @@ type DB struct {
 	log        *slog.Logger
 	loc        *time.Location
 	clock      func() time.Time
+	// fts: the SQLite search index exists (migrateSearch).
+	fts bool
 }
 
 // Compile-time checks that DB implements the service contracts.
