@@ -31,7 +31,11 @@ type CaseWork struct {
 	PendingQuestion string `gorm:"type:text"` // a question relayed to the resident, not yet answered
 	QuestionBy      string `gorm:"size:64"`
 	QuestionAt      *time.Time
-	UpdatedAt       time.Time
+	// SuspendedAt is set while the case is suspended (挂起): its clocks are
+	// paused; SuspendReason says why.
+	SuspendedAt   *time.Time
+	SuspendReason string `gorm:"type:text"`
+	UpdatedAt     time.Time
 }
 
 // TableName names the table.
@@ -87,6 +91,23 @@ type Transition struct {
 	Major *MajorFlag
 	// CallBack, when set, is a call-back attempt written with the step.
 	CallBack *CallBack
+	// PauseClocks pause running deadlines with the allowance left;
+	// ResumeClocks start paused ones again on their new times.
+	PauseClocks  []PausedClock
+	ResumeClocks []ResumedClock
+}
+
+// PausedClock is a running deadline being paused with what is left of it.
+type PausedClock struct {
+	ID        uint64
+	Remaining time.Duration
+}
+
+// ResumedClock is a paused deadline started again: its new start, due and
+// next firing times (its step is kept).
+type ResumedClock struct {
+	ID                       uint64
+	StartedAt, DueAt, NextAt time.Time
 }
 
 // MajorFlag makes a case major: which criterion of policy 4.1.3 fired, and

@@ -31,6 +31,9 @@ const (
 	// DeadlineParked: its firing failed the same way too often; it is no
 	// longer retried until an operator resumes it (GET /api/v1/parked).
 	DeadlineParked = "parked"
+	// DeadlinePaused: the case is suspended (挂起); Remaining keeps the
+	// allowance left, and resuming starts the clock again with it.
+	DeadlinePaused = "paused"
 )
 
 // Deadline is the clock of one stage of one case: the truth behind the
@@ -53,6 +56,9 @@ type Deadline struct {
 	Failures  int        `gorm:"not null;default:0"`
 	LastError string     `gorm:"size:512"`
 	DoneAt    *time.Time `gorm:"index:idx_deadline_case_stage,priority:5"`
+	// RemainingMs is the allowance left (milliseconds, on the deadline's
+	// clock) while the deadline is paused.
+	RemainingMs int64 `gorm:"not null;default:0"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

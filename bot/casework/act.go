@@ -55,13 +55,16 @@ func (s *Service) act(ctx context.Context, a Actor, cmd Command) (bot.Reply, err
 		if err := s.updateClickedCard(a, cmd, st.c, out.t); err != nil {
 			return text(txtUnavailable), err
 		}
-		s.clocks(st.c, out.t)
+		resumed, err := s.clocks(ctx, cmd.Action, st.c, out.t)
+		if err != nil {
+			return text(txtUnavailable), err
+		}
 		_, err = s.work.Apply(ctx, out.t)
 		switch models.ErrorCode(err) {
 		case "":
 			s.enqueue(ctx, out.t.Outbox)
 			if s.remind != nil {
-				s.remind.ArmAll(ctx, out.t.Deadlines)
+				s.remind.ArmAll(ctx, append(out.t.Deadlines, resumed...))
 			}
 			s.log.InfoContext(ctx, "case transition", "case", c.Number, "action", cmd.Action,
 				"from", st.c.Status, "to", out.t.ToStatus, "actor", a.ID)
@@ -79,14 +82,26 @@ func (s *Service) act(ctx context.Context, a Actor, cmd Command) (bot.Reply, err
 }
 
 // clocks adds the stage clocks a status change stops and starts (PRODUCT
-// D1: stopping a stage cancels its timers).
-func (s *Service) clocks(c *models.Case, t *models.Transition) {
+// D1: stopping a stage cancels its timers), and what the action's spec
+// does to the running clocks (pause, resume); it returns the resumed
+// deadlines, to arm once written.
+func (s *Service) clocks(ctx context.Context, action string, c *models.Case, t *models.Transition) ([]models.Deadline, error) {
 	if s.remind == nil {
-		return
+		return nil, nil
 	}
-	start, stop := s.remind.Plan().Transition(c, c.Status, t.ToStatus, s.clock.Now())
+	now := s.clock.Now()
+	start, stop := s.remind.Plan().Transition(c, c.Status, t.ToStatus, now)
 	t.Deadlines = append(t.Deadlines, start...)
 	t.StopStages = append(t.StopStages, stop...)
+	var resumed []models.Deadline
+	var err error
+	switch specOf(action).Clock {
+	case ClockPause:
+		t.PauseClocks, err = s.remind.Pause(ctx, c.ID, now)
+	case ClockResume:
+		t.ResumeClocks, resumed, err = s.remind.Resume(ctx, c.ID, now)
+	}
+	return resumed, err
 }
 
 // load reads the case's work row and current measure.
@@ -204,13 +219,16 @@ func (s *Service) mine(ctx context.Context, a Actor, cands []*models.Case) ([]*m
 // check returns why a may not take cmd on the case now, or "".
 func (s *Service) check(ctx context.Context, a Actor, cmd Command, st *state) string {
 	c := st.c
-	ok, rightStatus, rightRole := allowed(s.policy, cmd.Action, a, c)
-	if ok {
-		return ""
-	}
 	prefix := ""
 	if st.refresh {
 		prefix = txtChangedMeanwhile
+	}
+	ok, rightStatus, rightRole := allowed(s.policy, cmd.Action, a, c)
+	if ok {
+		if msg := suspendedRefusal(cmd.Action, st); msg != "" {
+			return prefix + msg
+		}
+		return ""
 	}
 	if c.Status == models.StatusArchived {
 		return prefix + fmt.Sprintf(txtArchived, c.Number)
@@ -221,6 +239,7 @@ func (s *Service) check(ctx context.Context, a Actor, cmd Command, st *state) st
 	if msg := majorRefusal(cmd.Action, c); msg != "" {
 		return prefix + msg
 	}
+
 	if !rightStatus && table[cmd.Action].To != "" {
 		if done := s.alreadyDone(ctx, cmd, c); done != "" {
 			return prefix + done
@@ -279,4 +298,23 @@ func (s *Service) possibleText(a Actor, c *models.Case) string {
 		names[i] = actionNames[act]
 	}
 	return "\n现在您可以：" + joinNames(names)
+}
+
+// suspendedRefusal refuses a status change on a suspended case: its clocks
+// are paused, so it moves on only after the action that resumes them.
+func suspendedRefusal(action string, st *state) string {
+	if st.w.SuspendedAt == nil || table[action].To == "" || specOf(action).Clock == ClockResume {
+		return ""
+	}
+	return fmt.Sprintf(txtSuspended, st.c.Number, st.w.SuspendReason, actionNames[action], resumeName())
+}
+
+// resumeName is the command that resumes a suspended case's clocks.
+func resumeName() string {
+	for _, sp := range specs {
+		if sp.Clock == ClockResume {
+			return sp.Name()
+		}
+	}
+	return ""
 }

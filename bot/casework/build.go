@@ -12,18 +12,6 @@ import (
 // builder makes the transition of one action on a checked state.
 type builder func(s *Service, a Actor, cmd Command, st *state) (step, error)
 
-// builders maps each transition action to its builder.
-var builders = map[string]builder{
-	ActAccept: (*Service).buildAccept, ActNote: (*Service).buildNote, ActAsk: (*Service).buildAsk,
-	ActTransfer: (*Service).buildTransfer, ActPropose: (*Service).buildPropose,
-	ActUnfounded: (*Service).buildUnfounded, ActApprove: (*Service).buildApprove,
-	ActReject: (*Service).buildReject, ActResidentAccept: (*Service).buildResidentAccept,
-	ActResidentReject: (*Service).buildResidentReject, ActDone: (*Service).buildDone,
-	ActConfirm: (*Service).buildConfirm, ActClose: (*Service).buildClose,
-	ActMajor: (*Service).buildMajor, ActAck: (*Service).buildAck, ActReport: (*Service).buildReport,
-	ActCallback: (*Service).buildCallback,
-}
-
 // build runs the action's builder; a step without a transition is a refusal.
 func (s *Service) build(a Actor, cmd Command, st *state) (step, error) {
 	b, ok := builders[cmd.Action]

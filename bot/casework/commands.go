@@ -27,7 +27,16 @@ type Spec struct {
 	// Help is a query's line in help; Leaders shows it to leaders only.
 	Help    string
 	Leaders bool
+	// Clock is what the action does to the case's running clocks besides
+	// the status change's own: ClockPause or ClockResume ("" = nothing).
+	Clock string
 }
+
+// What an action does to a case's clocks (Spec.Clock).
+const (
+	ClockPause  = "pause"  // running clocks stop with their allowance kept
+	ClockResume = "resume" // paused clocks run again with what they had left
+)
 
 // Name is the command's display name: its first word.
 func (sp Spec) Name() string { return sp.Words[0] }
@@ -93,6 +102,18 @@ var specs = []Spec{
 	{Action: ActDetails, Words: list("查", "查询", "查看", "详情"), Usage: "查 TS20261127-0001", Help: "查看详情"},
 	{Action: ActTodo, Words: list("待办", "我的待办", "待处理"), Usage: "待办", Help: "本部门未办结的投诉，重大和超时的在前"},
 	{Action: ActHelp, Words: list("帮助", "菜单", "help", "?", "？"), Usage: "帮助", Help: "显示本说明"},
+}
+
+// builders maps each transition action to its builder.
+var builders = map[string]builder{
+	ActAccept: (*Service).buildAccept, ActNote: (*Service).buildNote, ActAsk: (*Service).buildAsk,
+	ActTransfer: (*Service).buildTransfer, ActPropose: (*Service).buildPropose,
+	ActUnfounded: (*Service).buildUnfounded, ActApprove: (*Service).buildApprove,
+	ActReject: (*Service).buildReject, ActResidentAccept: (*Service).buildResidentAccept,
+	ActResidentReject: (*Service).buildResidentReject, ActDone: (*Service).buildDone,
+	ActConfirm: (*Service).buildConfirm, ActClose: (*Service).buildClose,
+	ActMajor: (*Service).buildMajor, ActAck: (*Service).buildAck, ActReport: (*Service).buildReport,
+	ActCallback: (*Service).buildCallback,
 }
 
 // Derived views of specs used across the package: the transition table

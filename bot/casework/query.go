@@ -82,21 +82,10 @@ func (s *Service) actorName(ev *models.CaseEvent) string {
 
 // eventSummary is one line of the timeline.
 func eventSummary(ev *models.CaseEvent) string {
-	name := actionNames[ev.Type]
-	switch ev.Type {
-	case EventPhoto:
+	if ev.Type == EventPhoto {
 		return "附照片"
-	case EventResidentAnswer:
-		name = "回复"
-	case "created":
-		name = "登记"
-	case "supplemented":
-		name = "补充"
 	}
-	if name == "" {
-		name = ev.Type
-	}
-	return name + "：" + truncate(ev.Text, 40)
+	return EventName(ev.Type) + "：" + truncate(ev.Text, 40)
 }
 
 func measureKindName(kind string) string {

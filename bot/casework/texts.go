@@ -33,6 +33,7 @@ const (
 	txtNoResident       = "投诉 %s 不是居民通过公众号提交的，系统无法转达。请电话联系居民，并用「进展」记录结果。"
 	txtStaleVersion     = "投诉 %s 的措施已更新为第 %d 版，您看到的第 %d 版已作废。请查看第 %d 版后再审批：查 %s"
 	txtNoMeasure        = "投诉 %s 没有待审批的措施。"
+	txtSuspended        = "投诉 %s 已挂起（%s），期限暂停计时，不能「%s」。请负责人先「%s」。"
 )
 
 // deptName returns a department's display name.

@@ -148,6 +148,7 @@ func TestStageRowOf(t *testing.T) {
 	}{
 		{models.Deadline{Stage: models.StageAccept, Status: models.DeadlineRunning, DueAt: now.Add(-26 * time.Hour)}, "已超时", "超时 1天2小时"},
 		{models.Deadline{Stage: models.StageAccept, Status: models.DeadlineParked, DueAt: now.Add(-5 * time.Minute)}, "已超时（提醒暂停）", "超时 5分钟"},
+		{models.Deadline{Stage: models.StageMeasures, Status: models.DeadlinePaused, DueAt: now.Add(-time.Hour), RemainingMs: (90 * time.Minute).Milliseconds()}, "已挂起", "剩 1小时30分钟"},
 		{models.Deadline{Stage: models.StageResolve, Status: models.DeadlineRunning, DueAt: now.Add(90 * time.Minute)}, "进行中", "剩 1小时30分钟"},
 		{models.Deadline{Stage: models.StageMajorAck, Status: models.DeadlineDone, DueAt: now, DoneAt: &done}, "已完成", ""},
 		{models.Deadline{Stage: models.StageCallback, Status: models.DeadlineDone, DueAt: now.Add(-3 * time.Hour), DoneAt: &done}, "超时完成", "超时 2小时"},

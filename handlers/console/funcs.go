@@ -11,7 +11,6 @@ import (
 	"tapline/bot/auth"
 	"tapline/bot/casework"
 	"tapline/bot/intake"
-	"tapline/bot/remind"
 	"tapline/models"
 )
 
@@ -59,26 +58,9 @@ func (c *Console) funcs() template.FuncMap {
 	}
 }
 
-// eventLabels name the timeline events that are no lifecycle action.
-var eventLabels = map[string]string{
-	"created": "登记", "supplemented": "补充", casework.EventPhoto: "照片",
-	casework.EventResidentAnswer: "居民回复", casework.EventResidentInquiry: "居民询问进度",
-	casework.EventResidentQuestion: "居民提问", casework.EventResidentRemark: "居民补充",
-	"reopen": "回访不满意，重新处理", "major": "重大投诉",
-	"deadline_" + remind.KindRemind: "到期提醒", "deadline_" + remind.KindWarn: "超时警告",
-	"deadline_" + remind.KindEscalate: "超时上报", models.EventCorrect: "更正记录",
-}
-
-// actionLabel names a timeline event or an action; never the raw type.
-func actionLabel(typ string) string {
-	if l := eventLabels[typ]; l != "" {
-		return l
-	}
-	if w := auth.ActionWord(typ); w != "" {
-		return w
-	}
-	return "记录"
-}
+// actionLabel names a timeline event or an action; never the raw type
+// (casework's one table of event names).
+func actionLabel(typ string) string { return casework.EventName(typ) }
 
 // actorName names who wrote an event: 居民 for the resident (never the
 // WeChat OpenID), 系统 for timers and clustering, a roster member by name

@@ -47,6 +47,8 @@ func stageRowOf(d *models.Deadline, now time.Time) stageRow {
 		}
 	case models.DeadlineDropped:
 		r.State, r.Badge = "已停止", "stopped"
+	case models.DeadlinePaused: // the case is suspended (挂起): the allowance left waits
+		r.State, r.Badge, r.Late = "已挂起", "stopped", "剩 "+span(time.Duration(d.RemainingMs)*time.Millisecond)
 	default: // running, or parked after failing firings: the stage is not done
 		r.State, r.Badge, r.Late = "进行中", "running", "剩 "+span(d.DueAt.Sub(now))
 		if now.After(d.DueAt) {

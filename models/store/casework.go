@@ -80,6 +80,10 @@ func (db *DB) prepareTransition(t *models.Transition) models.Transition {
 			q := norm(*work.QuestionAt)
 			work.QuestionAt = &q
 		}
+		if work.SuspendedAt != nil {
+			at := norm(*work.SuspendedAt)
+			work.SuspendedAt = &at
+		}
 		w.Work = &work
 	}
 	if t.Measure != nil {

@@ -51,7 +51,8 @@ func insertDeadlines(tx *gorm.DB, caseID uint64, rows []models.Deadline) error {
 func applyClocks(tx *gorm.DB, t *models.Transition) error {
 	now := t.Event.CreatedAt
 	if len(t.StopStages) > 0 {
-		q := tx.Model(&models.Deadline{}).Where("status = ? AND stage IN ?", models.DeadlineRunning, t.StopStages)
+		q := tx.Model(&models.Deadline{}).Where("status IN ? AND stage IN ?",
+			[]string{models.DeadlineRunning, models.DeadlinePaused}, t.StopStages)
 		if t.StopIncident != 0 {
 			q = q.Where("case_id = ? OR case_id IN (?)", t.CaseID,
 				tx.Model(&models.Case{}).Select("id").Where("incident_id = ?", t.StopIncident))
@@ -62,6 +63,9 @@ func applyClocks(tx *gorm.DB, t *models.Transition) error {
 		if err != nil {
 			return fmt.Errorf("stop deadlines: %w", err)
 		}
+	}
+	if err := pauseClocks(tx, t, now); err != nil {
+		return err
 	}
 	if t.Major != nil {
 		err := tx.Model(&models.Case{}).Where("id = ?", t.CaseID).Updates(map[string]any{
@@ -233,4 +237,27 @@ func (db *DB) writeFiring(tx *gorm.DB, d *models.Deadline, f *models.Firing, now
 		}
 	}
 	return rows, nil
+}
+
+// pauseClocks pauses and resumes a transition's deadlines: a pause keeps
+// the allowance left, a resume starts the row again at its new times; a
+// row that is no longer running (or paused) is left as it is.
+func pauseClocks(tx *gorm.DB, t *models.Transition, now time.Time) error {
+	for _, p := range t.PauseClocks {
+		err := tx.Model(&models.Deadline{}).Where("id = ? AND case_id = ? AND status = ?", p.ID, t.CaseID, models.DeadlineRunning).
+			Updates(map[string]any{"status": models.DeadlinePaused, "remaining_ms": p.Remaining.Milliseconds(),
+				"updated_at": now}).Error
+		if err != nil {
+			return fmt.Errorf("pause deadline: %w", err)
+		}
+	}
+	for _, r := range t.ResumeClocks {
+		err := tx.Model(&models.Deadline{}).Where("id = ? AND case_id = ? AND status = ?", r.ID, t.CaseID, models.DeadlinePaused).
+			Updates(map[string]any{"status": models.DeadlineRunning, "remaining_ms": 0, "started_at": norm(r.StartedAt),
+				"due_at": norm(r.DueAt), "next_at": norm(r.NextAt), "updated_at": now}).Error
+		if err != nil {
+			return fmt.Errorf("resume deadline: %w", err)
+		}
+	}
+	return nil
 }
