@@ -82,6 +82,10 @@ var specs = []Spec{
 		Rule: rule(list(models.StatusAgreed), models.StatusResolved, WhoDeptStaff)}, // policy 4.3.1
 	{Action: ActConfirm, Words: list("确认", "确认效果"), Usage: "确认 TS20261127-0001",
 		Rule: rule(list(models.StatusResolved), models.StatusConfirmed, WhoDeptHead)}, // policy 4.3.3
+	{Action: ActSuspend, Words: list("挂起", "暂停办理"), Needs: "挂起的理由", MinRunes: 4, Clock: ClockPause,
+		Usage: "挂起 TS20261127-0001 等燃气公司配合开挖", Rule: rule(suspendFrom, "", WhoDeptHead)},
+	{Action: ActResume, Words: list("恢复", "恢复办理", "取消挂起"), Clock: ClockResume,
+		Usage: "恢复 TS20261127-0001", Rule: rule(suspendFrom, "", WhoDeptHead)},
 	{Action: ActClose, Words: list("结案", "归档"), Usage: "结案 TS20261127-0001",
 		Rule: rule(list(models.StatusConfirmed), models.StatusClosed, WhoHotline)}, // policy 3.1
 	{Action: ActCallback, Words: list("回访", "回访结果"), Needs: "回访结果", Usage: "回访 TS20261127-0001 满意｜基本满意｜不满意 原因｜联系不上",
@@ -113,7 +117,7 @@ var builders = map[string]builder{
 	ActResidentReject: (*Service).buildResidentReject, ActDone: (*Service).buildDone,
 	ActConfirm: (*Service).buildConfirm, ActClose: (*Service).buildClose,
 	ActMajor: (*Service).buildMajor, ActAck: (*Service).buildAck, ActReport: (*Service).buildReport,
-	ActCallback: (*Service).buildCallback,
+	ActCallback: (*Service).buildCallback, ActSuspend: (*Service).buildSuspend, ActResume: (*Service).buildResume,
 }
 
 // Derived views of specs used across the package: the transition table

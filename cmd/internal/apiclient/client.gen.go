@@ -34,6 +34,8 @@ const (
 	ActionReport         Action = "report"
 	ActionResidentAccept Action = "resident_accept"
 	ActionResidentReject Action = "resident_reject"
+	ActionResume         Action = "resume"
+	ActionSuspend        Action = "suspend"
 	ActionTransfer       Action = "transfer"
 	ActionUnfounded      Action = "unfounded"
 )
@@ -70,6 +72,10 @@ func (e Action) Valid() bool {
 	case ActionResidentAccept:
 		return true
 	case ActionResidentReject:
+		return true
+	case ActionResume:
+		return true
+	case ActionSuspend:
 		return true
 	case ActionTransfer:
 		return true
@@ -1113,7 +1119,7 @@ type TimelineEntry struct {
 	// ToStatus The lifecycle of policy section 4: received → assigned → accepted → measures_proposed → negotiating → agreed → resolved → confirmed → closed → archived (after the call-back).
 	ToStatus *Status `json:"to_status,omitempty"`
 
-	// Type What happened: created, accept, note, ask, transfer, propose, unfounded, approve, reject, resident_accept, resident_reject, done, confirm, close, callback, reopen, major, ack, report, photo, supplemented, deadline_warn, deadline_escalate, …
+	// Type What happened: created, accept, note, ask, transfer, propose, unfounded, approve, reject, resident_accept, resident_reject, done, confirm, suspend, resume, close, callback, reopen, major, ack, report, photo, supplemented, deadline_warn, deadline_escalate, …
 	Type string `json:"type"`
 }
 
