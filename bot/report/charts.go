@@ -34,6 +34,7 @@ type chartData struct {
 	month  Month
 	now    time.Time
 	totals *models.ReportTotals
+	prev   *models.ReportTotals // the month before, for the count charts
 	scores []DeptScore
 	trend  []int
 }
@@ -87,6 +88,11 @@ func (s *Service) loadChartData(ctx context.Context, d *chartData, names []strin
 	if d.totals == nil && needs(ChartCategory, ChartDepartment, ChartSatisfaction, ChartSource, ChartOnTime, ChartScorecard) {
 		if d.totals, err = s.monthTotals(ctx, d.month, d.now); err != nil {
 			return fmt.Errorf("chart totals: %w", err)
+		}
+	}
+	if needs(ChartCategory, ChartDepartment, ChartSource) {
+		if d.prev, err = s.monthTotals(ctx, d.month.Add(-1), d.now); err != nil {
+			return fmt.Errorf("chart totals of %s: %w", d.month.Add(-1), err)
 		}
 	}
 	if d.totals != nil {

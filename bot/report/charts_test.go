@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,22 +93,32 @@ func TestChartsFallBackWithoutCJKFont(t *testing.T) {
 	checkPNG(t, "english-category", b)
 }
 
-// countingTotals counts the store's totals reads.
+// countingTotals counts the store's totals reads, per month.
 type countingTotals struct {
 	models.ReportService
-	reads atomic.Int32
+	mu    sync.Mutex
+	reads map[string]int
 }
 
 func (c *countingTotals) ReportTotals(ctx context.Context, since, until, now time.Time) (*models.ReportTotals, error) {
-	c.reads.Add(1)
+	c.mu.Lock()
+	c.reads[report.MonthOf(since).String()]++
+	c.mu.Unlock()
 	return c.ReportService.ReportTotals(ctx, since, until, now)
 }
 
+func (c *countingTotals) count(m report.Month) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reads[m.String()]
+}
+
 // TestChartImagesShareOneRead: the seven chart images a page asks for at
-// once read the month's totals once, and a minute later again.
+// once read the month's totals once (and the month before once, for the
+// month-over-month comparison), and a minute later again.
 func TestChartImagesShareOneRead(t *testing.T) {
 	db, _, _ := seeded(t, 60)
-	data := &countingTotals{ReportService: db}
+	data := &countingTotals{ReportService: db, reads: map[string]int{}}
 	clock := &movingClock{t: testNow}
 	svc := report.New(data, mustPolicy(t), report.WithClock(clock))
 	draw := func() {
@@ -123,14 +132,15 @@ func TestChartImagesShareOneRead(t *testing.T) {
 		}
 		wg.Wait()
 	}
+	october := november.Add(-1)
 	draw()
-	if n := data.reads.Load(); n != 1 {
-		t.Errorf("seven charts read the totals %d times, want once", n)
+	if n, m := data.count(november), data.count(october); n != 1 || m != 1 {
+		t.Errorf("seven charts read November's totals %d times and October's %d, want once each", n, m)
 	}
 	clock.add(2 * time.Minute)
 	draw()
-	if n := data.reads.Load(); n != 2 {
-		t.Errorf("after two minutes: %d reads, want a fresh one (2)", n)
+	if n, m := data.count(november), data.count(october); n != 2 || m != 2 {
+		t.Errorf("after two minutes: %d and %d reads, want a fresh one of each (2)", n, m)
 	}
 }
 
