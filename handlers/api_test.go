@@ -48,7 +48,7 @@ func newAPIEnv(t *testing.T) *apiEnv {
 	work := casework.New(pol, db, db, nopScheduler{}, bot.SystemClock{}, log)
 	desk := &auth.Desk{Policy: pol, Sessions: auth.NewSessions(rdb, prefix, time.Hour), Links: auth.NewLinks(rdb, prefix),
 		Passwords: auth.NewPasswords(db, rdb, prefix, bcrypt.MinCost), Tokens: auth.NewTokens(db, pol, time.Now),
-		Guard: auth.NewGuard(pol, db, db, db, log), Actions: auth.NewActions(work, pol, db, db, time.Now),
+		Guard: auth.NewGuard(pol, db, db, db, log), Actions: auth.NewActions(work, pol, db, db),
 		Intake: intake.New(pol, db, nopScheduler{}, bot.SystemClock{}, log), Counter: db, Clock: time.Now}
 	egress, err := notify.NewEgress([]string{"127.0.0.0/8"})
 	if err != nil {

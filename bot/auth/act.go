@@ -2,10 +2,7 @@ package auth
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"tapline/bot"
 	"tapline/bot/casework"
@@ -13,9 +10,15 @@ import (
 	"tapline/models"
 )
 
-// StaffHandler runs one staff command (casework.Service).
+// StaffHandler runs one staff chat message (casework.Service).
 type StaffHandler interface {
 	Handle(ctx context.Context, u bot.Update) (bot.Reply, error)
+}
+
+// CommandRunner runs a typed staff command from the console or the API
+// (casework.Service.Do): no chat text is built or parsed.
+type CommandRunner interface {
+	Do(ctx context.Context, staffID string, cmd casework.Command, private bool) (casework.Result, error)
 }
 
 // ActionOrder lists the lifecycle actions in the order they are offered:
@@ -43,20 +46,19 @@ func ActionWord(action string) string {
 // MaxActionText bounds the text of a note, question, reason or measure.
 const MaxActionText = 2000
 
-// Actions takes lifecycle actions for a signed-in person by building the
-// staff command they would type and handing it to the casework service, so
-// the console and the API follow the chat's role rules exactly.
+// Actions takes lifecycle actions for a signed-in person as typed commands
+// of the casework service, so the console and the API follow the chat's
+// rules exactly (the same checks and builders) without a text round trip.
 type Actions struct {
-	staff  StaffHandler
+	staff  CommandRunner
 	policy *policy.Policy
 	cases  models.CaseService
 	work   models.CaseworkService
-	clock  func() time.Time
 }
 
 // NewActions returns the action runner.
-func NewActions(staff StaffHandler, p *policy.Policy, cases models.CaseService, work models.CaseworkService, clock func() time.Time) *Actions {
-	return &Actions{staff: staff, policy: p, cases: cases, work: work, clock: clock}
+func NewActions(staff CommandRunner, p *policy.Policy, cases models.CaseService, work models.CaseworkService) *Actions {
+	return &Actions{staff: staff, policy: p, cases: cases, work: work}
 }
 
 // ActRequest is one action on one case. Department is the transfer's
@@ -87,8 +89,7 @@ func (a *Actions) Do(ctx context.Context, p Principal, r ActRequest) (*ActResult
 	if st == nil {
 		return nil, models.Errorf(models.EFORBIDDEN, "办理投诉须以具体人员身份：这个令牌没有绑定花名册中的人员。")
 	}
-	word := ActionWord(r.Action)
-	if word == "" {
+	if ActionWord(r.Action) == "" {
 		return nil, models.Errorf(models.EINVALID, "没有这个操作：%q。可用的操作：%s。", r.Action, strings.Join(ActionOrder, ", "))
 	}
 	text := strings.TrimSpace(r.Text)
@@ -102,68 +103,37 @@ func (a *Actions) Do(ctx context.Context, p Principal, r ActRequest) (*ActResult
 	if err := p.CanSee(a.policy, c); err != nil {
 		return nil, err
 	}
-	cmd, err := a.command(ctx, c, word, r, text)
+	cmd, err := a.command(ctx, c, r, text)
 	if err != nil {
 		return nil, err
 	}
-	return a.run(ctx, st, c, r.Action, cmd)
-}
-
-// command builds the chat command: number, word, version, department, text.
-func (a *Actions) command(ctx context.Context, c *models.Case, word string, r ActRequest, text string) (string, error) {
-	parts := []string{c.Number, word}
-	if r.Action == casework.ActApprove || r.Action == casework.ActReject {
-		v := r.Version
-		if v <= 0 {
-			w, err := a.work.CaseWork(ctx, c.ID)
-			if err != nil {
-				return "", err
-			}
-			v = w.MeasureVersion
-		}
-		parts = append(parts, fmt.Sprintf("v%d", v))
-	}
-	if r.Action == casework.ActTransfer && r.Department != "" {
-		d := a.policy.Department(r.Department)
-		if d == nil {
-			return "", models.Errorf(models.EINVALID, "没有“%s”这个部门。", r.Department)
-		}
-		parts = append(parts, d.Name)
-	}
-	if text != "" {
-		parts = append(parts, text)
-	}
-	return strings.Join(parts, " "), nil
-}
-
-// run hands the command to the casework service as the person's own 1:1
-// message and tells from the timeline whether the transition was written.
-func (a *Actions) run(ctx context.Context, st *policy.Staff, c *models.Case, action, cmd string) (*ActResult, error) {
-	before, err := a.cases.CaseEvents(ctx, c.ID)
+	res, err := a.staff.Do(ctx, st.ID, cmd, p.FullContact(a.policy, c))
 	if err != nil {
 		return nil, err
 	}
-	var last uint64
-	if len(before) > 0 {
-		last = before[len(before)-1].ID
-	}
-	u := bot.Update{Platform: bot.PlatformConsole, Kind: bot.KindText, SenderID: st.ID, ChatType: "single",
-		MsgID: "console-" + RandomToken(9), Text: cmd, At: a.clock()}
-	reply, err := a.staff.Handle(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	after, err := a.cases.CaseEvents(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	done := slices.ContainsFunc(after, func(ev *models.CaseEvent) bool {
-		return ev.ID > last && ev.Actor == st.ID && (ev.Type == action ||
-			(action == casework.ActCallback && ev.Type == "reopen")) // an unsatisfied call-back reopens the case
-	})
 	now, err := a.cases.FindCaseByNumber(ctx, c.Number)
 	if err != nil {
 		return nil, err
 	}
-	return &ActResult{Done: done, Reply: reply.Text, Case: now}, nil
+	return &ActResult{Done: res.Done, Reply: res.Reply, Case: now}, nil
+}
+
+// command builds the typed command: number, version, department, text.
+func (a *Actions) command(ctx context.Context, c *models.Case, r ActRequest, text string) (casework.Command, error) {
+	cmd := casework.Command{Action: r.Action, Number: c.Number, Version: r.Version, Text: text}
+	if (r.Action == casework.ActApprove || r.Action == casework.ActReject) && cmd.Version <= 0 {
+		w, err := a.work.CaseWork(ctx, c.ID)
+		if err != nil {
+			return cmd, err
+		}
+		cmd.Version = w.MeasureVersion
+	}
+	if r.Action == casework.ActTransfer && r.Department != "" {
+		d := a.policy.Department(r.Department)
+		if d == nil {
+			return cmd, models.Errorf(models.EINVALID, "没有“%s”这个部门。", r.Department)
+		}
+		cmd.Text = strings.TrimSpace(d.Name + " " + text)
+	}
+	return cmd, nil
 }

@@ -179,3 +179,27 @@ func TestDashboardScope(t *testing.T) {
 		t.Fatalf("supply dashboard: %+v %v", other, err)
 	}
 }
+
+// TestActionsAreTyped: the console's and the API's text reaches the case as
+// written — lines, full-width figures and words that are also commands are
+// not re-read as a chat message would be.
+func TestActionsAreTyped(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := e.file(t, "a2", "13812345678", "幸福路12号3栋")
+	if res, err := e.desk.Actions.Do(ctx, e.person(t, "quality.crew"), ActRequest{Number: c.Number, Action: casework.ActAccept}); err != nil || !res.Done {
+		t.Fatalf("accept: %+v %v", res, err)
+	}
+	note := "第一行：水压０.１２MPa\n第二行：转派 施工队 v2 TS20261127-0009"
+	res, err := e.desk.Actions.Do(ctx, e.person(t, "quality.crew"), ActRequest{Number: c.Number, Action: casework.ActNote, Text: note})
+	if err != nil || !res.Done {
+		t.Fatalf("note: %+v %v", res, err)
+	}
+	evs, err := e.db.CaseEvents(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := evs[len(evs)-1]; last.Type != casework.ActNote || last.Text != note {
+		t.Fatalf("note stored as %q %q, want %q", last.Type, last.Text, note)
+	}
+}

@@ -49,7 +49,7 @@ func newEnv(t *testing.T) *env {
 	d := &Desk{
 		Policy: pol, Sessions: NewSessions(rdb, prefix, time.Hour), Links: NewLinks(rdb, prefix),
 		Passwords: NewPasswords(db, rdb, prefix, bcrypt.MinCost), Tokens: NewTokens(db, pol, time.Now),
-		Guard: NewGuard(pol, db, db, db, log), Actions: NewActions(work, pol, db, db, time.Now),
+		Guard: NewGuard(pol, db, db, db, log), Actions: NewActions(work, pol, db, db),
 		Intake: in, Counter: db, Clock: time.Now,
 	}
 	return &env{desk: d, db: db, rdb: rdb, pol: pol, work: work, in: in}

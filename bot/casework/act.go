@@ -31,33 +31,40 @@ type step struct {
 // role, build the transition and apply it; on ECONFLICT reload and decide
 // again, so of two people acting at once one wins and the other hears why.
 func (s *Service) act(ctx context.Context, a Actor, cmd Command) (bot.Reply, error) {
+	r, err := s.apply(ctx, a, cmd)
+	return text(r.Reply), err
+}
+
+// apply is act with its outcome typed: Done when the transition was
+// written.
+func (s *Service) apply(ctx context.Context, a Actor, cmd Command) (Result, error) {
 	if msg := missingText(cmd); msg != "" {
-		return text(msg), nil
+		return Result{Reply: msg}, nil
 	}
 	c, refusal, err := s.resolve(ctx, a, cmd)
 	if c == nil {
-		return text(refusal), err
+		return Result{Reply: refusal}, err
 	}
 	refresh := false
 	for range applyAttempts {
 		st, err := s.load(ctx, c)
 		if err != nil {
-			return text(txtUnavailable), err
+			return Result{Reply: txtUnavailable}, err
 		}
 		st.refresh = refresh
 		if msg := s.check(ctx, a, cmd, st); msg != "" {
-			return text(msg), nil
+			return Result{Reply: msg}, nil
 		}
 		out, err := s.build(a, cmd, st)
 		if err != nil || out.t == nil {
-			return text(out.reply), err
+			return Result{Reply: out.reply}, err
 		}
 		if err := s.updateClickedCard(a, cmd, st.c, out.t); err != nil {
-			return text(txtUnavailable), err
+			return Result{Reply: txtUnavailable}, err
 		}
 		resumed, err := s.clocks(ctx, cmd.Action, st.c, out.t)
 		if err != nil {
-			return text(txtUnavailable), err
+			return Result{Reply: txtUnavailable}, err
 		}
 		_, err = s.work.Apply(ctx, out.t)
 		switch models.ErrorCode(err) {
@@ -68,17 +75,17 @@ func (s *Service) act(ctx context.Context, a Actor, cmd Command) (bot.Reply, err
 			}
 			s.log.InfoContext(ctx, "case transition", "case", c.Number, "action", cmd.Action,
 				"from", st.c.Status, "to", out.t.ToStatus, "actor", a.ID)
-			return text(out.reply), nil
+			return Result{Done: true, Reply: out.reply}, nil
 		case models.ECONFLICT:
 			refresh = true
 			if c, err = s.cases.FindCaseByNumber(ctx, c.Number); err != nil {
-				return text(txtUnavailable), fmt.Errorf("casework: reload %s: %w", cmd.Number, err)
+				return Result{Reply: txtUnavailable}, fmt.Errorf("casework: reload %s: %w", cmd.Number, err)
 			}
 		default:
-			return text(txtUnavailable), fmt.Errorf("casework: %s %s: %w", cmd.Action, c.Number, err)
+			return Result{Reply: txtUnavailable}, fmt.Errorf("casework: %s %s: %w", cmd.Action, c.Number, err)
 		}
 	}
-	return text(txtBusy), nil
+	return Result{Reply: txtBusy}, nil
 }
 
 // clocks adds the stage clocks a status change stops and starts (PRODUCT

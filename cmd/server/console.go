@@ -40,7 +40,7 @@ func (a *App) wireConsole(ctx context.Context, in *intake.Service, d *handlers.D
 		Policy: a.policy, Sessions: auth.NewSessions(a.rdb, keyPrefix, auth.DefaultSessionTTL),
 		Links: auth.NewLinks(a.rdb, keyPrefix), Passwords: auth.NewPasswords(a.db, a.rdb, keyPrefix, 0),
 		Tokens: auth.NewTokens(a.db, a.policy, now), Guard: auth.NewGuard(a.policy, a.db, a.db, a.db, a.log),
-		Actions: auth.NewActions(a.work, a.policy, a.db, a.db, now), Intake: in, Counter: a.db, Clock: now,
+		Actions: auth.NewActions(a.work, a.policy, a.db, a.db), Intake: in, Counter: a.db, Clock: now,
 	}
 	if a.embedded != nil {
 		if err := a.setDemoPasswords(ctx, desk.Passwords); err != nil {

@@ -50,7 +50,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	work := casework.New(pol, db, db, nopEnq{}, bot.SystemClock{}, log)
 	desk := &auth.Desk{Policy: pol, Sessions: auth.NewSessions(rdb, prefix, time.Hour), Links: auth.NewLinks(rdb, prefix),
 		Passwords: auth.NewPasswords(db, rdb, prefix, bcrypt.MinCost), Tokens: auth.NewTokens(db, pol, time.Now),
-		Guard: auth.NewGuard(pol, db, db, db, log), Actions: auth.NewActions(work, pol, db, db, time.Now),
+		Guard: auth.NewGuard(pol, db, db, db, log), Actions: auth.NewActions(work, pol, db, db),
 		Intake: intake.New(pol, db, nopEnq{}, bot.SystemClock{}, log), Counter: db, Clock: time.Now}
 	for _, id := range []string{"hotline.crew", "supply.crew", "quality.crew"} {
 		if err := desk.Passwords.Set(context.Background(), id, "password-"+id); err != nil {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -21,8 +22,10 @@ type reportsData struct {
 	Charts []chartLink
 }
 
-// chartLink is one chart image of the month.
-type chartLink struct{ Name, URL string }
+// chartLink is one chart image of the month: its key (the anchor), its
+// name, the PNG's address (shown at its own size, opened full size on
+// click) and a note saying what its figures are based on.
+type chartLink struct{ Key, Name, URL, Note string }
 
 // chartTitles are the charts as the page names them.
 var chartTitles = map[string]string{
@@ -69,9 +72,17 @@ func (c *Console) reportsPage(ctx *gin.Context) {
 	if !ok {
 		return
 	}
+	basis, err := c.reports.Satisfaction(ctx.Request.Context(), m)
+	if err != nil {
+		c.fail(ctx, err)
+		return
+	}
+	notes := map[string]string{report.ChartSatisfaction: basis.String(),
+		report.ChartScorecard: fmt.Sprintf("回访满意率基于接通的 %d 次回访；「—」表示该部门本月没有可计算的数据", basis.Reached),
+		report.ChartOnTime:    "「—」表示该部门本月没有到期的阶段"}
 	d := reportsData{Month: m.String()}
 	for _, name := range report.ChartNames {
-		d.Charts = append(d.Charts, chartLink{Name: chartTitles[name],
+		d.Charts = append(d.Charts, chartLink{Key: name, Name: chartTitles[name], Note: notes[name],
 			URL: Base + "/reports/charts/" + name + "?month=" + url.QueryEscape(m.String())})
 	}
 	c.render(ctx, http.StatusOK, "reports", &view{Title: m.Title() + "统计", Data: d})
