@@ -153,7 +153,11 @@ func satisfaction(outcomes []models.ReportCount) Rate {
 
 // scoreHeader are the columns of the 部门考核 sheet.
 var scoreHeader = []string{"部门", "投诉数", "重大", "按时接单率", "当天反馈率", "按时办结率", "超时数", "警告数",
-	"平均审批用时（小时）", "重开率", "回访满意率", "责任人（警告次数）"}
+	"平均审批用时（小时）", "重开率", "回访满意率", LabelReached, "责任人（警告次数）"}
+
+// LabelReached heads the scorecard's column of the call-backs that reached
+// the resident: the base of its satisfaction rate.
+const LabelReached = "满意率基数（接通的回访）"
 
 // writeScorecard writes the 部门考核 sheet (policy 6.1, 6.2).
 func (s *Service) writeScorecard(b *book, month Month, scores []DeptScore) error {
@@ -179,7 +183,7 @@ func (s *Service) writeScorecard(b *book, month Month, scores []DeptScore) error
 			people += fmt.Sprintf("%s（%d）", p.Name, p.Warnings)
 		}
 		err := sh.row([]any{d.Name, d.Cases, d.Major, sh.rate(d.AcceptOnTime), sh.rate(d.FeedbackSameDay),
-			sh.rate(d.ResolveOnTime), d.Overdue, d.Warnings, hours, sh.rate(d.Reopened), sh.rate(d.Satisfaction), people})
+			sh.rate(d.ResolveOnTime), d.Overdue, d.Warnings, hours, sh.rate(d.Reopened), sh.rate(d.Satisfaction), d.Satisfaction.Den, people})
 		if err != nil {
 			return err
 		}
