@@ -275,7 +275,7 @@ func (s *Service) alreadyDone(ctx context.Context, cmd Command, c *models.Case) 
 			} else if ev.Role == roleResident {
 				who = "居民"
 			}
-			return fmt.Sprintf(txtAlreadyDone, c.Number, who, ev.CreatedAt.In(cst).Format("01-02 15:04"),
+			return fmt.Sprintf(txtAlreadyDone, c.Number, who, ev.CreatedAt.In(models.CST).Format("01-02 15:04"),
 				actionNames[cmd.Action], StatusName(c.Status))
 		}
 	}

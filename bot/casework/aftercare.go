@@ -68,7 +68,7 @@ func (s *Service) buildCallback(a Actor, cmd Command, st *state) (step, error) {
 	d.t.CallBack = &models.CallBack{Attempt: attempt, Outcome: outcome, By: a.ID, Note: note}
 	if to == models.StatusAccepted {
 		d.out.dept(c.Department, textMsg("投诉 %s 回访居民不满意，已重新交回%s处理：%s（请重新提出措施）",
-			c.Number, s.deptName(c.Department), truncate(note, summaryRunes)))
+			c.Number, s.deptName(c.Department), models.Ellipsis(note, summaryRunes)))
 		d.out.resident("您对投诉 %s 的处理不满意，我们已交回%s重新处理，会尽快与您联系。", c.Number, s.deptName(c.Department))
 	}
 	return d.finish(callbackReply(c.Number, outcome, to, attempt))

@@ -59,7 +59,7 @@ func (s *Service) buildAccept(a Actor, cmd Command, st *state) (step, error) {
 	d := s.begin(a, ActAccept, table[ActAccept].To, st, a.Name+"接单")
 	d.w.Assignee = a.ID
 	c := d.next
-	d.out.dept(c.Department, textMsg("%s 已接单：投诉 %s（%s）", a.Name, c.Number, truncate(c.Details, 30)))
+	d.out.dept(c.Department, textMsg("%s 已接单：投诉 %s（%s）", a.Name, c.Number, models.Ellipsis(c.Details, 30)))
 	d.out.resident("您的投诉 %s 已由%s受理，工作人员会尽快与您联系处理。", c.Number, s.deptName(c.Department))
 	reply := fmt.Sprintf("已接单：投诉 %s。", c.Number)
 	if cmd.Private { // the one who took it on, in their own chat (issue 14); groups stay masked

@@ -97,7 +97,7 @@ func (s *Service) buildAck(a Actor, cmd Command, st *state) (step, error) {
 func (s *Service) buildReport(a Actor, cmd Command, st *state) (step, error) {
 	d := s.begin(a, ActReport, "", st, "已向住建部门报告："+cmd.Text)
 	d.t.StopStages = []string{models.StageAuthority}
-	d.out.leaders(textMsg("%s 已就重大投诉 %s 向住建部门报告：%s", a.Name, st.c.Number, truncate(cmd.Text, summaryRunes)))
+	d.out.leaders(textMsg("%s 已就重大投诉 %s 向住建部门报告：%s", a.Name, st.c.Number, models.Ellipsis(cmd.Text, summaryRunes)))
 	return d.finish(fmt.Sprintf("已记录重大投诉 %s 向住建部门的报告。", st.c.Number))
 }
 

@@ -83,7 +83,7 @@ func (s *Service) card(c *models.Case, title, summary string, buttons ...bot.But
 	card := &bot.Card{
 		Title: title, CaseNumber: c.Number, Major: c.Major, MajorWhy: remind.CriterionName(c.MajorReason),
 		Name: models.MaskName(c.Name), Phone: models.MaskPhone(c.Phone), Address: c.Address,
-		Summary: truncate(summary, summaryRunes), Expect: truncate(c.Expectation, summaryRunes),
+		Summary: models.Ellipsis(summary, summaryRunes), Expect: models.Ellipsis(c.Expectation, summaryRunes),
 		At: s.clock.Now(), Status: StatusName(c.Status), Buttons: buttons,
 		Department: s.deptName(c.Department),
 	}

@@ -53,7 +53,7 @@ func (s *Service) attachPhoto(ctx context.Context, a Actor, u bot.Update) (bot.R
 		if err != nil {
 			return text(txtUnavailable), fmt.Errorf("casework: photo: %w", err)
 		}
-		return text(fmt.Sprintf("照片已附到投诉 %s 的进展「%s」。", c.Number, truncate(note.Text, 20))), nil
+		return text(fmt.Sprintf("照片已附到投诉 %s 的进展「%s」。", c.Number, models.Ellipsis(note.Text, 20))), nil
 	}
 	return text(txtBusy), nil
 }

@@ -66,7 +66,7 @@ func (s *Service) describe(a Actor, st *state, evs []*models.CaseEvent, full boo
 	}
 	b.WriteString("\n最近记录：")
 	for _, ev := range evs[max(len(evs)-5, 0):] {
-		fmt.Fprintf(&b, "\n· %s %s %s", ev.CreatedAt.In(cst).Format("01-02 15:04"), s.actorName(ev), eventSummary(ev))
+		fmt.Fprintf(&b, "\n· %s %s %s", ev.CreatedAt.In(models.CST).Format("01-02 15:04"), s.actorName(ev), eventSummary(ev))
 	}
 	b.WriteString(s.possibleText(a, c))
 	return b.String()
@@ -85,7 +85,7 @@ func eventSummary(ev *models.CaseEvent) string {
 	if ev.Type == EventPhoto {
 		return "附照片"
 	}
-	return EventName(ev.Type) + "：" + truncate(ev.Text, 40)
+	return EventName(ev.Type) + "：" + models.Ellipsis(ev.Text, 40)
 }
 
 func measureKindName(kind string) string {

@@ -51,7 +51,7 @@ func (s *Service) rating(ctx context.Context, u bot.Update, msg string) (bot.Rep
 	if c == nil {
 		return text(refusal), true, err
 	}
-	err = s.after.AddRating(ctx, &models.Rating{CaseID: c.ID, ResidentID: u.SenderID, Score: score, Comment: truncate(comment, 500)})
+	err = s.after.AddRating(ctx, &models.Rating{CaseID: c.ID, ResidentID: u.SenderID, Score: score, Comment: models.Ellipsis(comment, 500)})
 	switch models.ErrorCode(err) {
 	case "":
 		s.log.InfoContext(ctx, "case rated", "case", c.Number, "score", score)

@@ -24,7 +24,7 @@ func (s *Service) buildSuspend(a Actor, cmd Command, st *state) (step, error) {
 	c := st.c
 	if st.w.SuspendedAt != nil {
 		return step{reply: fmt.Sprintf("投诉 %s 已于 %s 挂起（%s）。恢复办理：恢复 %s", c.Number,
-			st.w.SuspendedAt.In(cst).Format("01-02 15:04"), st.w.SuspendReason, c.Number)}, nil
+			st.w.SuspendedAt.In(models.CST).Format("01-02 15:04"), st.w.SuspendReason, c.Number)}, nil
 	}
 	d := s.begin(a, ActSuspend, "", st, "挂起："+cmd.Text)
 	now := s.clock.Now()

@@ -93,7 +93,7 @@ func (s *Service) Relay(ctx context.Context, residentID, number, kind, text, pho
 	if c.Status == models.StatusArchived {
 		return models.Errorf(models.EINVALID, "Case %s is archived.", number)
 	}
-	body := truncate(text, 500)
+	body := models.Ellipsis(text, 500)
 	if photo != "" {
 		body = strings.TrimSpace(body + " " + photo)
 	}
@@ -172,7 +172,7 @@ func (s *Service) Rate(ctx context.Context, residentID, number string, score int
 	if !slices.Contains(ratable, c.Status) || score < 1 || score > 5 {
 		return models.Errorf(models.EINVALID, "Case %s cannot be rated now.", number)
 	}
-	err = s.after.AddRating(ctx, &models.Rating{CaseID: c.ID, ResidentID: residentID, Score: score, Comment: truncate(comment, 500)})
+	err = s.after.AddRating(ctx, &models.Rating{CaseID: c.ID, ResidentID: residentID, Score: score, Comment: models.Ellipsis(comment, 500)})
 	if err == nil {
 		s.log.InfoContext(ctx, "case rated", "case", c.Number, "score", score)
 	}

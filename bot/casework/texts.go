@@ -3,13 +3,9 @@ package casework
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"tapline/models"
 )
-
-// cst is the zone times are shown in.
-var cst = time.FixedZone("CST", 8*60*60)
 
 // Reply texts to staff.
 const (
@@ -60,18 +56,9 @@ func listCases(cs []*models.Case, n int) string {
 			lines = append(lines, fmt.Sprintf("……另有 %d 件", len(cs)-n))
 			break
 		}
-		lines = append(lines, fmt.Sprintf("· %s「%s」%s", c.Number, StatusName(c.Status), truncate(c.Details, 20)))
+		lines = append(lines, fmt.Sprintf("· %s「%s」%s", c.Number, StatusName(c.Status), models.Ellipsis(c.Details, 20)))
 	}
 	return strings.Join(lines, "\n")
 }
 
 func joinNames(names []string) string { return "「" + strings.Join(names, "」「") + "」" }
-
-// truncate shortens s to n runes.
-func truncate(s string, n int) string {
-	r := []rune(strings.TrimSpace(s))
-	if len(r) <= n {
-		return string(r)
-	}
-	return string(r[:n]) + "…"
-}

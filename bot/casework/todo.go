@@ -117,9 +117,9 @@ func todoText(items []todoItem, now time.Time) string {
 		if it.due != nil && now.After(it.due.DueAt) {
 			fmt.Fprintf(&b, "【超时%s】", lateness(now.Sub(it.due.DueAt)))
 		}
-		fmt.Fprintf(&b, "%s「%s」%s", it.c.Number, StatusName(it.c.Status), truncate(it.c.Details, 20))
+		fmt.Fprintf(&b, "%s「%s」%s", it.c.Number, StatusName(it.c.Status), models.Ellipsis(it.c.Details, 20))
 		if it.due != nil {
-			fmt.Fprintf(&b, "；%s %s 前", remind.StageName(it.due.Stage), it.due.DueAt.In(cst).Format("01-02 15:04"))
+			fmt.Fprintf(&b, "；%s %s 前", remind.StageName(it.due.Stage), it.due.DueAt.In(models.CST).Format("01-02 15:04"))
 		}
 	}
 	b.WriteString("\n查看详情：查 编号")

@@ -175,15 +175,15 @@ func (d *Draft) set(slot State, v string) {
 	case StateCategory:
 		d.Category = v
 	case StateName:
-		d.Name = truncate(v, MaxName)
+		d.Name = models.CutRunes(v, MaxName)
 	case StateAddress:
-		d.Address = truncate(v, MaxAddress)
+		d.Address = models.CutRunes(v, MaxAddress)
 	case StatePhone:
 		d.Phone = v
 	case StateDetails:
-		d.Details = truncate(v, MaxDetails)
+		d.Details = models.CutRunes(v, MaxDetails)
 	case StateExpectation:
-		d.Expectation = truncate(v, MaxExpectation)
+		d.Expectation = models.CutRunes(v, MaxExpectation)
 	}
 }
 

@@ -68,7 +68,7 @@ func WithLocation(l *time.Location) Option { return func(e *Engine) { e.loc = l 
 func New(p *policy.Policy, texts *Texts, store Store, filer Filer, cases Cases, residents models.ResidentService, clock bot.Clock, opts ...Option) *Engine {
 	e := &Engine{policy: p, texts: texts, store: store, filer: filer, cases: cases, residents: residents,
 		clock: clock, log: slog.New(slog.NewTextHandler(io.Discard, nil)), ttl: DefaultTTL,
-		pause: DefaultPause, caseLimit: DefaultCaseLimit, loc: time.FixedZone("CST", 8*3600)}
+		pause: DefaultPause, caseLimit: DefaultCaseLimit, loc: models.CST}
 	for _, o := range opts {
 		o(e)
 	}

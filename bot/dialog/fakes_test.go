@@ -205,7 +205,7 @@ func (h *harness) expect(id, text string, want ...string) string {
 	got := h.say(id, text)
 	for _, w := range want {
 		if !strings.Contains(got, w) {
-			h.t.Fatalf("after %q the reply\n%s\nlacks %q", truncate(text, 80), got, w)
+			h.t.Fatalf("after %q the reply\n%s\nlacks %q", models.CutRunes(text, 80), got, w)
 		}
 	}
 	return got

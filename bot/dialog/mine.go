@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"tapline/bot/policy"
+	"tapline/models"
 )
 
 // found is what a message already says.
@@ -45,15 +46,15 @@ func mine(p *policy.Policy, text string) found {
 	// too vague to file (policy 4.1.4): it stays in the details and the
 	// dialog asks for the full address.
 	if s, e, ok := ledAddress(noName); ok {
-		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
+		f.Address, f.addrAt = models.CutRunes(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	} else if s, e, ok := findAddress(noName); ok && (hasDigit(string(noName[s:e])) || isIntersection(string(noName[s:e]))) {
-		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
+		f.Address, f.addrAt = models.CutRunes(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	} else if s, e, ok := placeClauses(p, noName); ok {
-		f.Address, f.addrAt = truncate(string(noName[s:e]), MaxAddress), [2]int{s, e}
+		f.Address, f.addrAt = models.CutRunes(string(noName[s:e]), MaxAddress), [2]int{s, e}
 	} else if s, e, _ := findAddress(noName); e > s {
-		f.Place = truncate(string(noName[s:e]), MaxAddress) // "我家住在凤起路上": where, if no more is known
-		if containsAny(t, noNumber) {                       // "具体门牌我也说不清": asking again would not help
-			f.Address = truncate(f.Place, MaxAddress-len([]rune(uncheckedPlace))) + uncheckedPlace
+		f.Place = models.CutRunes(string(noName[s:e]), MaxAddress) // "我家住在凤起路上": where, if no more is known
+		if containsAny(t, noNumber) {                              // "具体门牌我也说不清": asking again would not help
+			f.Address = models.CutRunes(f.Place, MaxAddress-len([]rune(uncheckedPlace))) + uncheckedPlace
 		}
 	}
 	f.Details, f.Expect = details(f.blank(true, true))
@@ -131,7 +132,7 @@ func details(r []rune) (details, expect string) {
 	if meaningful(stripFillers(d)) < 3 {
 		return "", expect
 	}
-	return truncate(d, MaxDetails), expect
+	return models.CutRunes(d, MaxDetails), expect
 }
 
 // segments splits s into clauses, each with the run of separators after it.

@@ -78,15 +78,6 @@ func isBidi(r rune) bool {
 	return r == '\u200e' || r == '\u200f' || r == '\u061c' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
-// truncate caps s at n runes.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
-}
-
 // meaningful counts letters and digits (Han included), ignoring
 // punctuation, spaces and emoji.
 func meaningful(s string) int {

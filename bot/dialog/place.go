@@ -3,6 +3,7 @@ package dialog
 import (
 	"regexp"
 	"strings"
+	"tapline/models"
 	"unicode"
 )
 
@@ -67,7 +68,7 @@ func parseAddress(s string) (string, bool) {
 	}
 	numbered := hasDigit(a) || hasNumberedUnit(a)
 	if (numbered && n >= 3 && (hasAnyMarker(a) || n >= 6)) || (n >= 4 && hasEstate(a)) || isIntersection(a) || namedLandmark(a) {
-		return truncate(a, MaxAddress), true
+		return models.CutRunes(a, MaxAddress), true
 	}
 	return "", false
 }

@@ -1,6 +1,9 @@
 package dialog
 
-import "strings"
+import (
+	"strings"
+	"tapline/models"
+)
 
 // describe takes the first description: everything it says fills the
 // empty slots (PRODUCT A2, free text first); several complaints in it are
@@ -109,7 +112,7 @@ func (st *stepper) followup(t string) {
 	if v := f.Details; v != "" {
 		d.addDetails(v)
 	} else if r := strings.Trim(f.rest(), " ，,。."); meaningful(r) >= 2 && !isNegative(r) {
-		d.addDetails(truncate(r, MaxDetails))
+		d.addDetails(models.CutRunes(r, MaxDetails))
 	}
 	st.advance()
 }
@@ -173,7 +176,7 @@ func (st *stepper) takePlace(t string, f found) bool {
 	case st.s.Fails[StateAddress] < 2 || meaningful(a) < 2 || isNegative(a):
 		return false
 	}
-	st.s.Draft.set(StateAddress, truncate(a, MaxAddress-len([]rune(uncheckedPlace)))+uncheckedPlace)
+	st.s.Draft.set(StateAddress, models.CutRunes(a, MaxAddress-len([]rune(uncheckedPlace)))+uncheckedPlace)
 	delete(st.s.Fails, StateAddress)
 	st.say(keyAddressTaken)
 	st.advance()
@@ -224,7 +227,7 @@ func expectationAnswer(t string, f found) (string, bool) {
 	case noneExp[c] || (noExpectation(rest) && !hasDemand(withoutNone(rest))):
 		return NoExpectation, true
 	case meaningful(rest) >= 2 && !nonNames[compact(rest)] && !isNegative(rest) && !confirmWords[compact(rest)]:
-		return truncate(rest, MaxExpectation), true
+		return models.CutRunes(rest, MaxExpectation), true
 	case f.Expect != "":
 		return f.Expect, true
 	}

@@ -221,7 +221,7 @@ func (st *stepper) onMedia() {
 	d := &st.s.Draft
 	a := models.Attachment{Kind: u.Kind, MediaID: u.MediaID, URL: u.PicURL}
 	if u.Kind == bot.KindLocation {
-		a = models.Attachment{Kind: u.Kind, Label: truncate(normalize(u.Label), MaxAddress), Lat: u.Lat, Lng: u.Lng}
+		a = models.Attachment{Kind: u.Kind, Label: models.CutRunes(normalize(u.Label), MaxAddress), Lat: u.Lat, Lng: u.Lng}
 	}
 	d.attach(a)
 	st.say("got_" + u.Kind)

@@ -2,7 +2,6 @@ package intake
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"tapline/bot"
@@ -21,8 +20,8 @@ func (s *Service) Card(c *models.Case, title string) bot.Card {
 	card := bot.Card{
 		Title: title, CaseNumber: c.Number, Major: c.Major, MajorWhy: remind.CriterionName(c.MajorReason),
 		Name: models.MaskName(c.Name), Phone: models.MaskPhone(c.Phone),
-		Address: c.Address, Summary: truncate(c.Details, summaryRunes),
-		Expect: truncate(c.Expectation, summaryRunes), At: c.CreatedAt,
+		Address: c.Address, Summary: models.Ellipsis(c.Details, summaryRunes),
+		Expect: models.Ellipsis(c.Expectation, summaryRunes), At: c.CreatedAt,
 	}
 	if cat := s.policy.Category(c.Category); cat != nil {
 		card.Category = cat.Name
@@ -110,14 +109,6 @@ func (s *Service) cardRows(c *models.Case, title string, place alertPlace) ([]mo
 // the local sink when none is (embedded demo without credentials).
 func groupRows(c *models.Case, g policy.Group, audience string, msg bot.Message) ([]models.Outbox, error) {
 	return address.Rows(c.ID, address.Book{}.Group(g, audience), msg)
-}
-
-func truncate(s string, n int) string {
-	r := []rune(strings.TrimSpace(s))
-	if len(r) <= n {
-		return string(r)
-	}
-	return string(r[:n]) + "…"
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -224,7 +224,7 @@ func staffEventText(c *models.Case, sc StaffCase) string {
 	case models.SourceGov:
 		t += "，工单号 " + c.ExternalRef
 		if c.ExternalDue != nil {
-			t += "，转办期限 " + c.ExternalDue.In(cst).Format("2006-01-02 15:04")
+			t += "，转办期限 " + c.ExternalDue.In(models.CST).Format("2006-01-02 15:04")
 		}
 	case models.SourceMedia:
 		t += "，媒体 " + strings.TrimSpace(sc.Outlet)
@@ -234,9 +234,6 @@ func staffEventText(c *models.Case, sc StaffCase) string {
 	}
 	return t
 }
-
-// cst is the zone of the times people read (China Standard Time).
-var cst = time.FixedZone("CST", 8*60*60)
 
 func randomKey() string {
 	b := make([]byte, 12)

@@ -130,12 +130,12 @@ func (s *Service) alertCard(cases []*models.Case, headline, key string, incident
 	card := &bot.Card{
 		Title: "🚨 重大投诉：" + headline, CaseNumber: lead.Number, Major: true,
 		MajorWhy: CriterionName(lead.MajorReason), Name: models.MaskName(lead.Name), Phone: models.MaskPhone(lead.Phone),
-		Address: lead.Address, Summary: truncate(last.Details, 120), At: s.clock.Now(), TaskID: key, Update: update,
+		Address: lead.Address, Summary: models.Ellipsis(last.Details, 120), At: s.clock.Now(), TaskID: key, Update: update,
 		Status: fmt.Sprintf("请在30分钟内确认：回复「已阅 %s」或点按钮", lead.Number),
 	}
 	if len(cases) > 1 { // several households: the place, not one person
 		card.Name, card.Phone, card.Address = "", "", lead.AreaKey
-		card.Summary = truncate(numbers(cases)+" "+last.Details, 120)
+		card.Summary = models.Ellipsis(numbers(cases)+" "+last.Details, 120)
 	}
 	card.Buttons = ackButtons(cases, incident)
 	if cat := s.plan.Policy.Category(lead.Category); cat != nil {

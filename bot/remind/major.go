@@ -76,15 +76,6 @@ func numbers(cases []*models.Case) string {
 	return "（" + strings.Join(ns, "、") + "）"
 }
 
-// truncate shortens s to n runes.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
-
 // StartMajor returns what flags c major now: its clocks and the alert.
 func (s *Service) StartMajor(c *models.Case, headline string, now time.Time) ([]models.Deadline, []models.Outbox, error) {
 	rows, err := s.Alert(c, headline)

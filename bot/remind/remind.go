@@ -80,7 +80,7 @@ func WithParkAfter(n int) Option { return func(s *Service) { s.parkAfter = max(n
 func New(plan Plan, deadlines models.DeadlineService, cases Cases, book address.Book, arm Armer, enq Enqueuer,
 	clock bot.Clock, log *slog.Logger, opts ...Option) *Service {
 	s := &Service{plan: plan, deadlines: deadlines, cases: cases, book: book, arm: arm, enq: enq,
-		clock: clock, log: log.With("component", "remind"), loc: time.FixedZone("CST", 8*3600),
+		clock: clock, log: log.With("component", "remind"), loc: models.CST,
 		parkAfter: DefaultParkAfter, settle: DefaultAlertSettle, hold: DefaultAlertHold}
 	for _, o := range opts {
 		o(s)

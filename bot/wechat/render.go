@@ -2,13 +2,10 @@ package wechat
 
 import (
 	"strings"
-	"time"
 
 	"tapline/bot"
+	"tapline/models"
 )
-
-// cst is China Standard Time, in which residents and staff read times.
-var cst = time.FixedZone("CST", 8*60*60)
 
 // RenderCard renders a task card as plain text for a customer-service
 // message. The card's personal data is already masked. The record fields
@@ -38,7 +35,7 @@ func RenderCard(c bot.Card) string {
 	line("内容：", c.Summary)
 	line("诉求：", c.Expect)
 	if !c.At.IsZero() {
-		line("时间：", c.At.In(cst).Format("2006-01-02 15:04"))
+		line("时间：", c.At.In(models.CST).Format("2006-01-02 15:04"))
 	}
 	line("详情：", c.URL)
 	return strings.TrimRight(b.String(), "\n")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tapline/bot"
+	"tapline/models"
 )
 
 const (
@@ -115,7 +116,7 @@ func cardBody(c *bot.Card) *templateCard {
 		desc = append(desc, oneLine(c.MajorWhy))
 	}
 	if !c.At.IsZero() {
-		desc = append(desc, c.At.In(shanghai).Format("2006-01-02 15:04"))
+		desc = append(desc, c.At.In(models.CST).Format("2006-01-02 15:04"))
 	}
 	source := defaultSourceTx
 	if s := oneLine(c.Status); s != "" {

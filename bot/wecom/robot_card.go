@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"tapline/bot"
+	"tapline/models"
 )
 
 // Size limits of the group robot (PLATFORMS.md §2.3).
@@ -15,10 +15,6 @@ const (
 	maxMarkdownBytes = 4096
 	maxFieldRunes    = 600
 )
-
-// shanghai is Asia/Shanghai as a fixed zone: China has no daylight saving
-// and a fixed zone does not depend on the host's tzdata.
-var shanghai = time.FixedZone("CST", 8*60*60)
 
 // RobotPayload converts a neutral message to the JSON body of the group
 // robot: a card becomes a markdown message, text a text message. It returns
@@ -65,7 +61,7 @@ func CardMarkdown(c *bot.Card) string {
 	line(&b, "电话", c.Phone)
 	line(&b, "地址", c.Address)
 	if !c.At.IsZero() {
-		line(&b, "时间", c.At.In(shanghai).Format("2006-01-02 15:04"))
+		line(&b, "时间", c.At.In(models.CST).Format("2006-01-02 15:04"))
 	}
 	if s := clean(c.Summary); s != "" {
 		fmt.Fprintf(&b, "**诉求**：%s\n", s)

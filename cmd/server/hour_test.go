@@ -14,6 +14,7 @@ import (
 	"tapline/bot/calendar"
 	"tapline/bot/policy"
 	"tapline/bot/simclient"
+	"tapline/models"
 	"tapline/models/store"
 	"tapline/scripts/seed/seedgen"
 )
@@ -122,7 +123,7 @@ func checkClocks(t *testing.T, env map[string]string, clk *offsetClock) {
 	}
 	for _, d := range due {
 		t.Errorf("deadline %d (%s, step %d, due %s) not fired; failures %d %q", d.ID, d.Stage, d.Step,
-			d.NextAt.In(cst).Format("15:04:05"), d.Failures, d.LastError)
+			d.NextAt.In(models.CST).Format("15:04:05"), d.Failures, d.LastError)
 	}
 	parked, err := db.ParkedDeadlines(context.Background(), 10)
 	if err != nil || len(parked) > 0 {
@@ -147,11 +148,11 @@ func openStore(t *testing.T, env map[string]string) *store.DB {
 // nextWorkdayAt10 is 10:00 on the first working day after now (the
 // simulated hour runs in working time, where ordinary clocks run).
 func nextWorkdayAt10(cal *calendar.Calendar, now time.Time) time.Time {
-	d := now.In(cst).AddDate(0, 0, 1)
+	d := now.In(models.CST).AddDate(0, 0, 1)
 	for !cal.IsWorkday(d) {
 		d = d.AddDate(0, 0, 1)
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, cst)
+	return time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, models.CST)
 }
 
 // seedForServer fills the month before start into the database the

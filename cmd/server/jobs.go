@@ -3,16 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"tapline/bot/address"
 	"tapline/bot/jobs"
 	"tapline/bot/prevent"
 	"tapline/models"
 )
-
-// cst is the zone of the utility's working day.
-var cst = time.FixedZone("CST", 8*3600)
 
 // openPrevent builds the prevention-measure service (policy 4.4.2).
 func (a *App) openPrevent() {
@@ -23,7 +19,7 @@ func (a *App) openPrevent() {
 // scheduler returns the periodic jobs: every morning the search for
 // recurring complaints and the check of announced prevention measures.
 func (a *App) scheduler() *jobs.Scheduler {
-	daily := jobs.Job{Name: "prevention", Due: jobs.Daily(cst, 8, 0), Run: func(ctx context.Context, _ string) error {
+	daily := jobs.Job{Name: "prevention", Due: jobs.Daily(models.CST, 8, 0), Run: func(ctx context.Context, _ string) error {
 		if _, err := a.prevent.Detect(ctx); err != nil {
 			return fmt.Errorf("prevention: %w", err)
 		}

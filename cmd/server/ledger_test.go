@@ -11,6 +11,7 @@ import (
 
 	"tapline/bot"
 	"tapline/bot/simclient"
+	"tapline/models"
 )
 
 // TestLedgerOnDemand: a leader asks for the ledger in chat; the workbook
@@ -33,7 +34,7 @@ func TestLedgerOnDemand(t *testing.T) {
 	if r, err := app.Text(ctx, "leader.a", "", "台账 2026-13"); err != nil || !strings.Contains(r, "1 到 12") {
 		t.Fatalf("bad month: %q %v", r, err)
 	}
-	month := newClock().Now().In(cst).Format("2006-01")
+	month := newClock().Now().In(models.CST).Format("2006-01")
 	r, err := app.Text(ctx, "leader.a", "", "台账 "+month)
 	if err != nil || !strings.Contains(r, "稍后发到领导群") {
 		t.Fatalf("ledger: %q %v", r, err)

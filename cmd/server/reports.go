@@ -14,6 +14,7 @@ import (
 	"tapline/bot/publish"
 	"tapline/bot/report"
 	"tapline/handlers"
+	"tapline/models"
 )
 
 // fileTTL is how long generated ledgers and charts (and their links) last.
@@ -46,7 +47,7 @@ func (a *App) reportJobs() []jobs.Job {
 		{Name: publish.JobCharts, Due: never, Run: func(ctx context.Context, p string) error {
 			return a.publish.RunJob(ctx, publish.JobCharts, p)
 		}},
-		{Name: "monthly-ledger", Due: jobs.MonthlyOnFirstWorkday(a.isWorkday, cst, 8, 30),
+		{Name: "monthly-ledger", Due: jobs.MonthlyOnFirstWorkday(a.isWorkday, models.CST, 8, 30),
 			Run: func(ctx context.Context, period string) error {
 				m, err := report.ParseMonth(period, a.clock.Now())
 				if err != nil {

@@ -55,7 +55,7 @@ func (db *DB) prepareAttempt(a models.DeliveryAttempt) models.DeliveryAttempt {
 		a.At = db.now()
 	}
 	a.At = norm(a.At)
-	a.Error = truncate(a.Error, maxErrorLen)
+	a.Error = models.CutRunes(a.Error, maxErrorLen)
 	return a
 }
 
@@ -87,13 +87,4 @@ func (db *DB) Attempts(ctx context.Context, outboxID uint64) ([]*models.Delivery
 		return nil, db.wrap("store: attempts", err)
 	}
 	return out, nil
-}
-
-// truncate cuts s to at most n characters (runes), as varchar(n) counts.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
 }

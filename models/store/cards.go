@@ -34,7 +34,7 @@ func (db *DB) SkipOutbox(ctx context.Context, id uint64, why string) error {
 	const op = "store: skip outbox"
 	n, err := db.updateRetried(ctx, func(tx *gorm.DB) *gorm.DB {
 		return tx.Model(&models.Outbox{}).Where("id = ? AND status = ?", id, models.OutboxPending).
-			Updates(map[string]any{"status": models.OutboxSkipped, "last_error": truncate(why, maxErrorLen),
+			Updates(map[string]any{"status": models.OutboxSkipped, "last_error": models.CutRunes(why, maxErrorLen),
 				"updated_at": db.now()})
 	})
 	if err != nil {
@@ -53,7 +53,7 @@ func (db *DB) WithdrawCard(ctx context.Context, cardKey, why string) (int, error
 	}
 	n, err := db.updateRetried(ctx, func(tx *gorm.DB) *gorm.DB {
 		return tx.Model(&models.Outbox{}).Where("card_key = ? AND status = ?", cardKey, models.OutboxPending).
-			Updates(map[string]any{"status": models.OutboxSkipped, "last_error": truncate(why, maxErrorLen),
+			Updates(map[string]any{"status": models.OutboxSkipped, "last_error": models.CutRunes(why, maxErrorLen),
 				"updated_at": db.now()})
 	})
 	return int(n), db.wrap("store: withdraw card", err)

@@ -132,7 +132,7 @@ func fillOutbox(r *models.Outbox, now time.Time) {
 		t := norm(*r.SentAt)
 		r.SentAt = &t
 	}
-	r.LastError = truncate(r.LastError, maxErrorLen)
+	r.LastError = models.CutRunes(r.LastError, maxErrorLen)
 }
 
 // insertNewCase writes a prepared and numbered filing, with BuildOutbox's

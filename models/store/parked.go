@@ -16,7 +16,7 @@ import (
 // count moved on and, at limit, its status set to parked, in one
 // transaction.
 func (db *DB) FireFailed(ctx context.Context, id uint64, step int, msg string, now time.Time, limit int) (bool, int, error) {
-	msg, now = truncate(msg, maxErrorLen), norm(now)
+	msg, now = models.CutRunes(msg, maxErrorLen), norm(now)
 	var parked bool
 	var failures int
 	err := db.inTx(ctx, func(tx *gorm.DB) error {

@@ -83,7 +83,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.log = slog.New(slog.DiscardHandler)
 	}
 	if db.loc == nil {
-		db.loc = time.FixedZone("CST", 8*60*60)
+		db.loc = models.CST
 	}
 	if db.clock == nil {
 		db.clock = time.Now

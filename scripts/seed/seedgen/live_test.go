@@ -2,11 +2,12 @@ package seedgen_test
 
 import (
 	"context"
-	"gorm.io/gorm"
 	"log/slog"
 	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"tapline/bot/address"
 	"tapline/bot/calendar"

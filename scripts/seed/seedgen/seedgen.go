@@ -25,7 +25,7 @@ import (
 )
 
 // CST is the zone of months and case-number dates.
-var CST = time.FixedZone("CST", 8*3600)
+var CST = models.CST
 
 // chunk is how many cases are built and written per transaction.
 const chunk = 2000
