@@ -40,6 +40,7 @@ type Console struct {
 	now       func() time.Time
 	reports   *report.Service
 	records   Records
+	queue     Queue
 }
 
 // Option configures a Console.
@@ -51,6 +52,11 @@ func WithPublicURL(u string) Option {
 	return func(c *Console) { c.publicTLS = strings.HasPrefix(strings.ToLower(u), "https://") }
 }
 
+// WithQueue sets the store of the call-back queue and the intake's
+// follow-ups; without it the console uses the desk's Counter when that is
+// such a store.
+func WithQueue(q Queue) Option { return func(c *Console) { c.queue = q } }
+
 // New parses the templates; it panics on a template error (a build
 // mistake, caught by any test).
 func New(desk *auth.Desk, log *slog.Logger, opts ...Option) *Console {
@@ -60,6 +66,9 @@ func New(desk *auth.Desk, log *slog.Logger, opts ...Option) *Console {
 	}
 	if r, ok := desk.Counter.(Records); ok && c.records == nil {
 		c.records = r // the store behind the desk
+	}
+	if q, ok := desk.Counter.(Queue); ok && c.queue == nil {
+		c.queue = q
 	}
 	c.pages = parsePages(c.funcs())
 	return c
@@ -105,6 +114,7 @@ func (c *Console) Register(r gin.IRouter) {
 	in.GET("/reports/charts/:name", c.chart)
 	in.GET("/reports/ledger", c.ledger)
 	in.GET("/callbacks", c.callbacks)
+	in.POST("/callbacks/:number", c.recordCallback)
 }
 
 // filesOnly hides the directories of an fs.FS: a file server on it serves

@@ -123,15 +123,3 @@ func (c *Console) ledger(ctx *gin.Context) {
 	ctx.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("投诉台账-"+m.String()+".xlsx"))
 	ctx.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.Bytes())
 }
-
-// callbacks lists the closed cases waiting for the hotline's call-back
-// (policy 3.1), each with the form that records the outcome.
-func (c *Console) callbacks(ctx *gin.Context) {
-	cases, total, err := c.desk.Guard.List(ctx.Request.Context(), principalOf(ctx),
-		models.CaseFilter{Status: models.StatusClosed, Limit: 200}, auth.ChannelConsole)
-	if err != nil {
-		c.fail(ctx, err)
-		return
-	}
-	c.render(ctx, http.StatusOK, "callbacks", &view{Title: "回访队列", Data: map[string]any{"Cases": cases, "Total": total}})
-}
