@@ -31,6 +31,11 @@ const (
 	// ChannelWeComCardUpdate replaces a clicked WeCom app card for every
 	// recipient; Target = the click's response_code (usable once).
 	ChannelWeComCardUpdate = "wecom_card_update"
+	// ChannelDingTalkCard delivers DingTalk interactive cards with buttons
+	// (card platform); Target = "group:<openConversationId>",
+	// "user:<staff user ID>", or "card:<outTrackId>" to update a delivered
+	// card for everyone who sees it (after a click).
+	ChannelDingTalkCard = "dingtalk_card"
 )
 
 // Outbox is a message to deliver after the transaction that created it has

@@ -61,12 +61,17 @@ func NewOpenAPI(cfg AppConfig, rdb redis.UniversalClient, keyPrefix string, opts
 // into out. When DingTalk rejects the token it is dropped from the cache
 // and the call retried once with a fresh one.
 func (a *OpenAPI) post(ctx context.Context, op, path string, body, out any) error {
+	return a.do(ctx, op, http.MethodPost, path, body, out)
+}
+
+// do is post with any method (the card update is a PUT).
+func (a *OpenAPI) do(ctx context.Context, op, method, path string, body, out any) error {
 	for attempt := 0; ; attempt++ {
 		tok, err := a.token(ctx)
 		if err != nil {
 			return err
 		}
-		status, data, err := a.call(ctx, path, tok, body)
+		status, data, err := a.callMethod(ctx, method, path, tok, body)
 		if err != nil {
 			return fmt.Errorf("dingtalk %s: %w", op, err)
 		}
@@ -87,11 +92,16 @@ func (a *OpenAPI) post(ctx context.Context, op, path string, body, out any) erro
 
 // call POSTs JSON to the open API; token may be empty (token endpoint).
 func (a *OpenAPI) call(ctx context.Context, path, token string, body any) (int, []byte, error) {
+	return a.callMethod(ctx, http.MethodPost, path, token, body)
+}
+
+// callMethod sends JSON to the open API with method.
+func (a *OpenAPI) callMethod(ctx context.Context, method, path, token string, body any) (int, []byte, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return 0, nil, fmt.Errorf("encode: %v: %w", err, bot.ErrPermanent)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.opt.apiBase+path, bytes.NewReader(buf))
+	req, err := http.NewRequestWithContext(ctx, method, a.opt.apiBase+path, bytes.NewReader(buf))
 	if err != nil {
 		return 0, nil, fmt.Errorf("build request: %v: %w", err, bot.ErrPermanent)
 	}
@@ -105,7 +115,7 @@ func (a *OpenAPI) call(ctx context.Context, path, token string, body any) (int, 
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return 0, nil, fmt.Errorf("post %s: %w", path, err)
+		return 0, nil, fmt.Errorf("%s %s: %w", strings.ToLower(method), path, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))

@@ -125,7 +125,26 @@ type DingTalk struct {
 	RobotCode   string `yaml:"robot_code"`
 	APIBase     string `yaml:"api_base"`     // custom robots and legacy API
 	OpenAPIBase string `yaml:"openapi_base"` // api.dingtalk.com
+	// CardTemplateID is the interactive card template (developer console,
+	// 卡片平台) task cards are instances of; empty: no DingTalk cards.
+	CardTemplateID string `yaml:"card_template_id"`
+	// CardCallbackToken guards the HTTP card callback route
+	// (/webhooks/dingtalk/card?token=…); required with card_template_id in
+	// http mode, at least 16 characters.
+	CardCallbackToken string `yaml:"card_callback_token"`
+	// CardRouteKey is the callbackRouteKey the callback URL is registered
+	// under (http mode; default "tapline").
+	CardRouteKey string `yaml:"card_route_key"`
+	// Mode is how robot messages and card clicks arrive: "http" (webhooks,
+	// the default) or "stream" (a WebSocket the app opens to DingTalk).
+	Mode string `yaml:"mode"`
 }
+
+// DingTalk modes.
+const (
+	DingTalkHTTP   = "http"
+	DingTalkStream = "stream"
+)
 
 // Defaults returns the configuration of the embedded default.
 func Defaults() Config {
@@ -142,9 +161,10 @@ func Defaults() Config {
 		LogLevel:     "info",
 		WeChat:       WeChat{APIBase: "https://api.weixin.qq.com", Window: 5 * time.Minute, TemplateField: "first"},
 		WeCom:        WeCom{APIBase: "https://qyapi.weixin.qq.com"},
-		DingTalk:     DingTalk{APIBase: "https://oapi.dingtalk.com", OpenAPIBase: "https://api.dingtalk.com"},
-		Outbox:       defaultOutbox(),
-		Webhooks:     Webhooks{Timeout: 10 * time.Second},
+		DingTalk: DingTalk{APIBase: "https://oapi.dingtalk.com", OpenAPIBase: "https://api.dingtalk.com",
+			Mode: DingTalkHTTP, CardRouteKey: "tapline"},
+		Outbox:   defaultOutbox(),
+		Webhooks: Webhooks{Timeout: 10 * time.Second},
 	}
 }
 

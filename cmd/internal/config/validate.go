@@ -154,6 +154,25 @@ func (c *Config) validateDingTalk() error {
 	case d.AESKey != "" && d.AppKey == "":
 		return fmt.Errorf("dingtalk.app_key: required with dingtalk.aes_key (each decrypted body must name it)")
 	}
+	return d.validateCards()
+}
+
+// validateCards checks the interactive cards and Stream mode keys.
+func (d DingTalk) validateCards() error {
+	switch {
+	case d.Mode != DingTalkHTTP && d.Mode != DingTalkStream:
+		return fmt.Errorf("dingtalk.mode: %q is neither %q nor %q", d.Mode, DingTalkHTTP, DingTalkStream)
+	case d.Mode == DingTalkStream && d.AppKey == "":
+		return fmt.Errorf("dingtalk.app_key and dingtalk.app_secret: required with dingtalk.mode stream")
+	case d.CardTemplateID != "" && d.AppKey == "":
+		return fmt.Errorf("dingtalk.app_key and dingtalk.app_secret: required with dingtalk.card_template_id")
+	case d.CardTemplateID != "" && d.Mode == DingTalkHTTP && len(d.CardCallbackToken) < 16:
+		return fmt.Errorf("dingtalk.card_callback_token: at least 16 characters with dingtalk.card_template_id in http mode")
+	case d.CardTemplateID != "" && d.Mode == DingTalkHTTP && d.CardRouteKey == "":
+		return fmt.Errorf("dingtalk.card_route_key: required with dingtalk.card_template_id in http mode")
+	case d.CardCallbackToken != "" && d.CardTemplateID == "":
+		return fmt.Errorf("dingtalk.card_template_id: required with dingtalk.card_callback_token")
+	}
 	return nil
 }
 
