@@ -29,6 +29,7 @@ type listData struct {
 	OwnDept    bool       // crew and heads: their department only
 	Views      []viewLink // the saved views with their counts
 	View       string     // the saved view shown, "" for none
+	Filtered   int        // how many filters besides the search are set (the folded filters' summary)
 }
 
 // listCases shows the cases the person may see, with the filters of the
@@ -47,8 +48,8 @@ func (c *Console) listCases(ctx *gin.Context) {
 	}
 	q := ctx.Request.URL.Query()
 	d := listData{Cases: cases, Total: total, Query: q, From: f.Offset + 1, To: f.Offset + len(cases),
-		Depts: c.deptOptions(), OwnDept: !p.SeesAll(), View: q.Get("view")}
-	if d.Views, err = c.viewLinks(ctx.Request.Context(), p, d.View); err != nil {
+		Depts: c.deptOptions(), OwnDept: !p.SeesAll(), View: q.Get("view"), Filtered: countFilters(q)}
+	if d.Views, err = c.viewLinks(ctx.Request.Context(), p, d.View, f.Query); err != nil {
 		c.fail(ctx, err)
 		return
 	}
@@ -123,6 +124,20 @@ func pageLink(q url.Values, offset int) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// foldedFilters are the list's filters inside the folding part of the form.
+var foldedFilters = []string{"status", "department", "category", "source", "major", "overdue", "since", "until"}
+
+// countFilters counts the folded filters set in q.
+func countFilters(q url.Values) int {
+	n := 0
+	for _, k := range foldedFilters {
+		if q.Get(k) != "" {
+			n++
+		}
+	}
+	return n
+}
 
 // detailData is the case page's data.
 type detailData struct {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"tapline/bot/auth"
@@ -59,18 +60,23 @@ type viewLink struct {
 }
 
 // viewLinks counts each saved view for p, through the guard's list (its
-// department rule) with a one-row page: the total is the count.
-func (c *Console) viewLinks(ctx context.Context, p auth.Principal, active string) ([]viewLink, error) {
+// department rule) with a one-row page: the total is the count. A search
+// text is kept: the counts and the links are of the cases it finds.
+func (c *Console) viewLinks(ctx context.Context, p auth.Principal, active, query string) ([]viewLink, error) {
 	now := c.now()
 	out := make([]viewLink, 0, len(savedViews))
 	for _, v := range savedViews {
-		f := models.CaseFilter{Limit: 1}
+		f := models.CaseFilter{Limit: 1, Query: query}
 		v.apply(&f, p, now)
 		_, n, err := c.desk.Guard.List(ctx, p, f, auth.ChannelConsole)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, viewLink{Key: v.Key, Label: v.Label, URL: Base + "/cases?view=" + v.Key, Count: n,
+		q := url.Values{"view": {v.Key}}
+		if query != "" {
+			q.Set("q", query)
+		}
+		out = append(out, viewLink{Key: v.Key, Label: v.Label, URL: Base + "/cases?" + q.Encode(), Count: n,
 			Active: v.Key == active})
 	}
 	return out, nil
