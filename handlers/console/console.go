@@ -20,6 +20,7 @@ import (
 
 	"tapline/bot/auth"
 	"tapline/bot/report"
+	"tapline/models"
 )
 
 //go:embed templates/*.html
@@ -41,6 +42,7 @@ type Console struct {
 	reports   *report.Service
 	records   Records
 	queue     Queue
+	resident  string // the outbox channel of messages to residents
 }
 
 // Option configures a Console.
@@ -57,10 +59,15 @@ func WithPublicURL(u string) Option {
 // such a store.
 func WithQueue(q Queue) Option { return func(c *Console) { c.queue = q } }
 
+// WithResidentChannel sets the outbox channel of messages to residents
+// (models.ChannelWeChatCS when the Official Account can send them; the
+// default models.ChannelSink, as casework's).
+func WithResidentChannel(ch string) Option { return func(c *Console) { c.resident = ch } }
+
 // New parses the templates; it panics on a template error (a build
 // mistake, caught by any test).
 func New(desk *auth.Desk, log *slog.Logger, opts ...Option) *Console {
-	c := &Console{desk: desk, log: log.With("component", "console"), now: desk.Clock}
+	c := &Console{desk: desk, log: log.With("component", "console"), now: desk.Clock, resident: models.ChannelSink}
 	for _, o := range opts {
 		o(c)
 	}
@@ -115,6 +122,7 @@ func (c *Console) Register(r gin.IRouter) {
 	in.GET("/reports/ledger", c.ledger)
 	in.GET("/callbacks", c.callbacks)
 	in.POST("/callbacks/:number", c.recordCallback)
+	in.POST("/intake/follow-up", c.followUp)
 }
 
 // filesOnly hides the directories of an fs.FS: a file server on it serves

@@ -55,6 +55,7 @@ func (c *Console) funcs() template.FuncMap {
 		"multiline":  func(s string) []string { return strings.Split(s, "\n") },
 		"openStatus": func(s string) bool { return slices.Contains(models.OpenStatuses, s) },
 		"needsText":  needsText,
+		"formFields": func() []string { return intakeFields },
 		"tel":        func(phone string) template.URL { return template.URL(telURL(phone)) }, // digits only
 	}
 }
