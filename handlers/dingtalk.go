@@ -14,6 +14,7 @@ import (
 
 func (s *Server) registerDingTalkRoutes(r *gin.Engine) {
 	r.POST("/webhooks/dingtalk", s.handleDingTalk)
+	r.POST("/webhooks/dingtalk/card", s.handleDingTalkCard)
 }
 
 // handleDingTalk takes an @-message to the DingTalk enterprise robot:
@@ -40,9 +41,16 @@ func (s *Server) handleDingTalk(c *gin.Context) {
 		s.refuse(c, bot.PlatformDingTalk, err)
 		return
 	}
+	s.stepDingTalk(ctx, in)
+	s.ackDingTalk(c, in)
+}
+
+// stepDingTalk runs the casework step of one robot message, from the
+// webhook or the Stream connection, and queues the reply into the
+// conversation's session webhook.
+func (s *Server) stepDingTalk(ctx context.Context, in *dingtalk.Inbound) {
 	post := func(ctx context.Context, r bot.Reply) error { return s.postDingTalk(ctx, in, r) }
 	s.postDingTalk(ctx, in, s.answer(ctx, in.Update, in.Raw, s.Staff.Handle, post))
-	s.ackDingTalk(c, in)
 }
 
 // postDingTalk queues a reply into the conversation's session webhook;

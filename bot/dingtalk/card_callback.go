@@ -77,18 +77,18 @@ func CheckCallbackToken(q url.Values, want string) error {
 func DecodeCardClick(body []byte) (*CardClick, error) {
 	var cb cardCallback
 	if err := json.Unmarshal(body, &cb); err != nil {
-		return nil, fmt.Errorf("dingtalk card callback: %w", err)
+		return nil, fmt.Errorf("%w: card callback: %v", ErrMalformed, err)
 	}
 	var act cardAction
 	if err := json.Unmarshal([]byte(cb.Content), &act); err != nil {
-		return nil, fmt.Errorf("dingtalk card callback content: %w", err)
+		return nil, fmt.Errorf("%w: card callback content: %v", ErrMalformed, err)
 	}
 	key := buttonKey(act)
 	switch {
 	case cb.OutTrackID == "" || cb.UserID == "":
-		return nil, errors.New("dingtalk card callback: outTrackId and userId are required")
+		return nil, fmt.Errorf("%w: card callback without outTrackId or userId", ErrMalformed)
 	case key == "":
-		return nil, errors.New("dingtalk card callback: no button key")
+		return nil, fmt.Errorf("%w: card callback without a button key", ErrMalformed)
 	}
 	sum := sha256.Sum256([]byte(cb.OutTrackID + "\x00" + cb.UserID + "\x00" + key))
 	u := bot.Update{Platform: bot.PlatformDingTalk, Kind: bot.KindEvent, Event: EventCardClick, EventKey: key,

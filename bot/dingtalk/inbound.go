@@ -65,6 +65,8 @@ type Verifier struct {
 	clock   bot.Clock
 	replays bot.Replays
 	crypto  *Crypto
+	// cardToken guards the HTTP card callback route (OpenCardClick).
+	cardToken string
 }
 
 // VerifierOption configures a Verifier.

@@ -36,7 +36,8 @@ func (a *App) staffVerifiers(d *handlers.Deps) error {
 		}
 	}
 	if dt := a.cfg.DingTalk; dt.AppSecret != "" {
-		opts := []dingtalk.VerifierOption{dingtalk.WithReplays(redisstore.NewReplays(a.rdb, keyPrefix))}
+		opts := []dingtalk.VerifierOption{dingtalk.WithReplays(redisstore.NewReplays(a.rdb, keyPrefix)),
+			dingtalk.WithCardCallbackToken(dt.CardCallbackToken)}
 		if dt.AESKey != "" {
 			crypto, err := dingtalk.NewCrypto(dt.Token, dt.AESKey, dt.AppKey)
 			if err != nil {

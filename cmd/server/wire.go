@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"tapline/bot"
@@ -15,6 +16,7 @@ import (
 	"tapline/bot/redisstore"
 	"tapline/bot/wechat"
 	"tapline/bot/wecom"
+	"tapline/cmd/internal/config"
 	"tapline/handlers"
 	"tapline/models"
 	"tapline/models/store"
@@ -132,6 +134,9 @@ func (a *App) senders() (map[string]bot.Sender, error) {
 	if err := a.staffSenders(s, sink); err != nil {
 		return nil, err
 	}
+	if err := a.dingTalkCards(s, sink); err != nil {
+		return nil, err
+	}
 	if a.cfg.WeChat.AppSecret != "" {
 		opts := []wechat.SenderOption{wechat.WithLogger(a.log)}
 		if a.cfg.WeChat.TemplateID != "" {
@@ -145,4 +150,59 @@ func (a *App) senders() (map[string]bot.Sender, error) {
 		s[models.ChannelWeChatCS] = cs
 	}
 	return s, nil
+}
+
+// dingTalkCards adds the DingTalk interactive card channel: the card
+// platform when dingtalk.card_template_id is set (not with the demo
+// credentials), else the sink. In http mode the card callback URL is
+// registered under dingtalk.card_route_key; a failure is logged, not
+// fatal (DingTalk keeps an earlier registration).
+func (a *App) dingTalkCards(s map[string]bot.Sender, sink bot.Sender) error {
+	s[models.ChannelDingTalkCard] = sink
+	dt := a.cfg.DingTalk
+	if dt.CardTemplateID == "" || dt.AppSecret == "" || (a.embedded != nil && a.embedded.demoDingTalk) {
+		return nil
+	}
+	api, err := a.dingTalkAPI()
+	if err != nil {
+		return err
+	}
+	cfg := dingtalk.CardConfig{TemplateID: dt.CardTemplateID}
+	if dt.Mode == config.DingTalkHTTP {
+		cfg.CallbackRouteKey = dt.CardRouteKey
+		a.registerCardCallback(api)
+	}
+	cards, err := dingtalk.NewCardSender(api, cfg)
+	if err != nil {
+		return fmt.Errorf("dingtalk.card_template_id: %w", err)
+	}
+	s[models.ChannelDingTalkCard] = cards
+	return nil
+}
+
+// dingTalkAPI is the app's api.dingtalk.com client (token shared in Redis).
+func (a *App) dingTalkAPI() (*dingtalk.OpenAPI, error) {
+	dt := a.cfg.DingTalk
+	api, err := dingtalk.NewOpenAPI(dingtalk.AppConfig{AppKey: dt.AppKey, AppSecret: dt.AppSecret, RobotCode: dt.RobotCode},
+		a.rdb, keyPrefix, dingtalk.WithOpenAPIBase(dt.OpenAPIBase), dingtalk.WithLogger(a.log),
+		dingtalk.WithRateLimitWait(a.cfg.Outbox.RateLimitWait))
+	if err != nil {
+		return nil, fmt.Errorf("dingtalk.app_key: %w", err)
+	}
+	return api, nil
+}
+
+// registerCardCallback registers public_url/webhooks/dingtalk/card?token=…
+// as the card callback; without public_url it must be registered by hand.
+func (a *App) registerCardCallback(api *dingtalk.OpenAPI) {
+	if a.cfg.PublicURL == "" {
+		a.log.Warn("dingtalk cards: no public_url; register the card callback URL by hand (README)")
+		return
+	}
+	url := strings.TrimRight(a.cfg.PublicURL, "/") + "/webhooks/dingtalk/card?token=" + a.cfg.DingTalk.CardCallbackToken
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := api.RegisterCallback(ctx, a.cfg.DingTalk.CardRouteKey, url); err != nil {
+		a.log.Warn("dingtalk cards: callback registration failed; clicks reach an earlier registration if any", "err", err)
+	}
 }
