@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,6 +20,9 @@ import (
 // full-text parser splits on spaces, which Chinese text has none of: there
 // the search is a LIKE '%q%' over the five columns, bounded by the other
 // filters and the page's limit.
+
+// numberQuery is a case number or its beginning (TS20261127-0042).
+var numberQuery = regexp.MustCompile(`^(?i:ts)[0-9]{4,8}(-[0-9]{0,4})?$`)
 
 // ftsMinRunes is the shortest text the trigram index can match.
 const ftsMinRunes = 3
@@ -79,6 +83,16 @@ func (db *DB) migrateSearch(conn *gorm.DB) error {
 func (db *DB) search(q *gorm.DB, text string) *gorm.DB {
 	if text == "" {
 		return q
+	}
+	if numberQuery.MatchString(text) {
+		// A case number or its beginning: the number's unique index
+		// (GLOB and a binary LIKE keep to it; a match-everything "TS2026"
+		// through the text index reads every row).
+		upper := strings.ToUpper(text)
+		if db.dialect == DialectSQLite {
+			return q.Where("cases.number GLOB ?", upper+"*")
+		}
+		return q.Where("cases.number LIKE ?", likeEscaper.Replace(upper)+"%")
 	}
 	like := "%" + likeEscaper.Replace(text) + "%"
 	var conds []string

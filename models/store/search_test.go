@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"tapline/models"
@@ -51,7 +52,8 @@ func TestSearchCases(t *testing.T) {
 		return idx
 	}
 	for q, want := range map[string][]int{
-		cs[1].Number: {1}, "李四": {1}, "王": {2}, "光明路": {1}, "8号2栋": {1},
+		cs[1].Number: {1}, strings.ToLower(cs[1].Number): {1}, cs[0].Number[:10]: {0, 1, 2}, cs[2].Number[11:]: {2},
+		"李四": {1}, "王": {2}, "光明路": {1}, "8号2栋": {1},
 		"13912345678": {1}, "1234": {0, 1}, "5678": {1}, "139 1234 5678": {1}, "+86 139-1234-5678": {1},
 		"0571-8888": {2}, "停水": {1}, "漂白粉": {0}, "水": {0, 1, 2}, "100%": {2}, "%": {2}, "_": nil, "没有这件": nil,
 	} {
