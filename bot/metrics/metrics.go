@@ -20,6 +20,7 @@ type Metrics struct {
 	Deliveries  *prometheus.CounterVec   // channel, result (ok, failed)
 	Duplicates  *prometheus.CounterVec   // platform
 	Refusals    *prometheus.CounterVec   // platform, code: every refused webhook, logged or not
+	RoundTrips  *prometheus.CounterVec   // backend (mysql, redis): commands sent (CountRoundTrips)
 }
 
 // New registers every collector, plus the Go and process collectors.
@@ -43,8 +44,11 @@ func New() *Metrics {
 		Refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tapline_webhook_refusals_total", Help: "Webhook requests refused (bad signature, replay, malformed) by platform and status code."},
 			[]string{"platform", "code"}),
+		RoundTrips: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tapline_backend_round_trips_total", Help: "Commands (or Redis pipelines) sent to a backend, by backend."},
+			[]string{"backend"}),
 	}
-	r.MustRegister(m.Requests, m.Latency, m.DialogSteps, m.Cases, m.Deliveries, m.Duplicates, m.Refusals,
+	r.MustRegister(m.Requests, m.Latency, m.DialogSteps, m.Cases, m.Deliveries, m.Duplicates, m.Refusals, m.RoundTrips,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -74,6 +74,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	return a, nil
 }
 
+// backendDialer opens the connections to MySQL and Redis (counted by
+// bot/metrics; the timeout bounds an unreachable server).
+var backendDialer = &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+
 func (a *App) openPolicy(context.Context) error {
 	p, err := policy.Load(a.cfg.PolicyFile)
 	if err != nil {
@@ -94,7 +98,8 @@ func (a *App) openRedis(ctx context.Context) error {
 		a.closers = append(a.closers, e.Close)
 		e.applyDemo(&a.cfg)
 	}
-	opt := &redis.Options{Addr: addr, Password: a.cfg.RedisPassword, DB: a.cfg.RedisDB}
+	opt := &redis.Options{Addr: addr, Password: a.cfg.RedisPassword, DB: a.cfg.RedisDB,
+		Dialer: a.metrics.CountRoundTrips("redis", backendDialer.DialContext)}
 	a.rdb = redis.NewClient(opt)
 	a.closers = append(a.closers, func() { _ = a.rdb.Close() })
 	a.asynqOpt = asynq.RedisClientOpt{Addr: addr, Password: a.cfg.RedisPassword, DB: a.cfg.RedisDB}
@@ -105,7 +110,8 @@ func (a *App) openRedis(ctx context.Context) error {
 }
 
 func (a *App) openDB(ctx context.Context) error {
-	sc := store.Config{MySQLDSN: a.cfg.MySQLDSN, Logger: a.log, Now: a.clock.Now}
+	sc := store.Config{MySQLDSN: a.cfg.MySQLDSN, Logger: a.log, Now: a.clock.Now,
+		Dial: a.metrics.CountRoundTrips("mysql", backendDialer.DialContext)}
 	if a.cfg.Embedded() {
 		sc.SQLitePath = a.embedded.sqlitePath
 	}
@@ -122,7 +128,7 @@ func (a *App) openDB(ctx context.Context) error {
 }
 
 func (a *App) openQueue(context.Context) error {
-	a.client = asynq.NewClient(a.asynqOpt)
+	a.client = asynq.NewClientFromRedisClient(a.rdb) // the web path's enqueues are counted with its other Redis round trips
 	a.closers = append(a.closers, func() { _ = a.client.Close() })
 	a.enq = notify.NewEnqueuer(a.client, a.db, notify.WithQueue(a.cfg.Outbox.Queue), notify.WithEnqueueClock(a.clock))
 	return nil

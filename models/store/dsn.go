@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -23,7 +25,7 @@ const mysqlDialTimeout = 5 * time.Second
 func openDialector(cfg Config) (gorm.Dialector, string, error) {
 	switch {
 	case cfg.MySQLDSN != "":
-		dsn, err := mysqlDSN(cfg.MySQLDSN)
+		dsn, err := mysqlDSN(cfg.MySQLDSN, cfg.Dial)
 		if err != nil {
 			return nil, "", err
 		}
@@ -38,11 +40,14 @@ func openDialector(cfg Config) (gorm.Dialector, string, error) {
 // mysqlDSN parses dsn and enforces the settings the store relies on
 // (STACK-NOTES, MariaDB): parsed UTC times, utf8mb4, and RowsAffected
 // counting matched rather than changed rows.
-func mysqlDSN(dsn string) (string, error) {
+func mysqlDSN(dsn string, dial func(ctx context.Context, network, addr string) (net.Conn, error)) (string, error) {
 	c, err := gomysql.ParseDSN(dsn)
 	if err != nil {
 		// The parse error never contains the password.
 		return "", models.Errorf(models.EINVALID, "store: invalid MySQL DSN: %v", err)
+	}
+	if dial != nil {
+		c.Net = registerDial(c.Net, dial)
 	}
 	c.ParseTime = true
 	c.Loc = time.UTC
@@ -191,4 +196,20 @@ func dropRetiredIndexes(conn *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// dialSeq numbers the dial networks registered with the MySQL driver.
+var dialSeq atomic.Int64
+
+// registerDial registers dial with the MySQL driver under a name of its
+// own for network (tcp or unix) and returns the name for the DSN's Net.
+func registerDial(network string, dial func(ctx context.Context, network, addr string) (net.Conn, error)) string {
+	if network == "" {
+		network = "tcp"
+	}
+	name := fmt.Sprintf("tapline-%s-%d", network, dialSeq.Add(1))
+	gomysql.RegisterDialContext(name, func(ctx context.Context, addr string) (net.Conn, error) {
+		return dial(ctx, network, addr)
+	})
+	return name
 }

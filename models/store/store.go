@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"gorm.io/gorm"
@@ -46,6 +47,9 @@ type Config struct {
 	Location *time.Location
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Dial, when set, opens the MySQL connections (a counting dialer,
+	// bot/metrics); default the driver's own.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // DB is the gorm-backed store. It is safe for concurrent use.
