@@ -36,21 +36,24 @@ func buttonParam(n int, field string) string {
 // CardParams renders a neutral card as the template's cardParamMap. It
 // renders only: what the card says and which buttons it has is decided by
 // whoever built the bot.Card. Every button slot is filled (unused slots
-// hidden), so an update with fewer buttons removes the others. A
-// status-only later state (no case fields, as the state after a click)
-// leaves title and body as they are.
+// hidden), so a later state with fewer buttons removes the others.
 func CardParams(c *bot.Card) map[string]string {
-	p := map[string]string{ParamStatus: clean(c.Status)}
-	if !c.Update || !statusOnly(c) {
-		p[ParamTitle] = CardTitle(c)
-		p[ParamMarkdown] = CardMarkdown(c)
-		p[ParamNumber] = plain.Replace(c.CaseNumber)
-		p[ParamMajor] = strconv.FormatBool(c.Major)
-		p[ParamURL] = ""
-		if strings.HasPrefix(c.URL, "https://") || strings.HasPrefix(c.URL, "http://") {
-			p[ParamURL] = c.URL
-		}
+	p := StatusParams(c)
+	p[ParamTitle] = CardTitle(c)
+	p[ParamMarkdown] = CardMarkdown(c)
+	p[ParamNumber] = plain.Replace(c.CaseNumber)
+	p[ParamMajor] = strconv.FormatBool(c.Major)
+	p[ParamURL] = ""
+	if strings.HasPrefix(c.URL, "https://") || strings.HasPrefix(c.URL, "http://") {
+		p[ParamURL] = c.URL
 	}
+	return p
+}
+
+// StatusParams are the status line and the button slots of c only: the
+// update after a click, which leaves title and body as they are.
+func StatusParams(c *bot.Card) map[string]string {
+	p := map[string]string{ParamStatus: clean(c.Status)}
 	for i := 1; i <= MaxCardButtons; i++ {
 		text, key, show := "", "", "false"
 		if i <= len(c.Buttons) && c.Buttons[i-1].Key != "" {
@@ -60,11 +63,6 @@ func CardParams(c *bot.Card) map[string]string {
 		p[buttonParam(i, "text")], p[buttonParam(i, "key")], p[buttonParam(i, "show")] = text, key, show
 	}
 	return p
-}
-
-// statusOnly reports a card state that carries no case fields.
-func statusOnly(c *bot.Card) bool {
-	return c.Summary == "" && c.Name == "" && c.Address == "" && c.Category == "" && len(c.Buttons) == 0
 }
 
 // OutTrackID is the card instance ID of card identity for one target:

@@ -20,7 +20,8 @@ const (
 // interactive cards: a new card is created and delivered under an
 // outTrackId derived from the card's identity and the target, a later
 // state (bot.Card.Update) updates that card in place for everyone who
-// sees it. Retries are idempotent: a card that already exists is updated
+// sees it; a card: target (after a click) changes only its status and
+// buttons. Retries are idempotent: a card that already exists is updated
 // instead, an update of a card that never arrived creates it.
 type CardSender struct {
 	api *OpenAPI
@@ -51,9 +52,7 @@ func (s *CardSender) Send(ctx context.Context, target string, msg bot.Message) e
 		return err
 	}
 	if id, ok := strings.CutPrefix(target, CardTargetCard); ok && id != "" {
-		c := *card
-		c.Update = true
-		return s.api.UpdateCard(ctx, id, CardParams(&c))
+		return s.api.UpdateCard(ctx, id, StatusParams(card))
 	}
 	space, err := parseSpace(target)
 	if err != nil {
