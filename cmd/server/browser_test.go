@@ -92,8 +92,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.do(chromedp.Navigate(base+"/console/dashboard"), chromedp.WaitVisible(chromedp.ID("total")))
 	b.shot("05-dashboard")
 	b.do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/console/cases"), chromedp.WaitVisible(chromedp.ID("cases")))
+	if !b.filtersFolded() {
+		t.Fatal("at phone width the list's filters do not fold away")
+	}
 	b.shot("06-list-phone")
-	b.do(chromedp.EmulateViewport(1280, 900))
+	b.do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/console/cases"), chromedp.WaitVisible(chromedp.ID("cases")))
+	if b.filtersFolded() {
+		t.Fatal("on a desk screen the list's filters are folded")
+	}
 	clk.Advance(10 * 24 * time.Hour) // every stage of the new case is past due
 	b.overdueWalk(t, env, number)
 	b.do(chromedp.Click(chromedp.CSS(".me button")), chromedp.WaitVisible(chromedp.ID("login")))
@@ -105,7 +111,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	b.shot("07-forbidden")
 	for _, name := range []string{"01-login", "02-intake", "03-filed", "04-case-timeline", "05-dashboard", "06-list-phone", "07-forbidden",
-		"08-view-overdue", "09-case-stages", "10-phone-corrected", "11-callback-queue", "12-callback-recorded"} {
+		"08-view-overdue", "09-case-stages", "10-phone-corrected", "11-callback-queue", "12-callback-recorded", "13-search"} {
 		if st, err := os.Stat(filepath.Join(shots, name+".png")); err != nil || st.Size() < 2000 {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
@@ -184,12 +190,34 @@ func (p *page) fileComplaint() string {
 func (p *page) findInList(number string) {
 	p.t.Helper()
 	p.do(chromedp.Navigate(p.base+"/console/cases"), chromedp.WaitVisible(chromedp.ID("search")),
-		chromedp.SendKeys(chromedp.ID("search"), number), chromedp.Click(chromedp.ID("filter")))
+		chromedp.SendKeys(chromedp.ID("search"), number), chromedp.Click(chromedp.ID("search-go")))
 	p.waitURL("q=" + number)
 	p.do(chromedp.WaitVisible(chromedp.CSS(`a[href="/console/cases/` + number + `"]`)))
 	if table := p.text("cases"); !strings.Contains(table, number) || !strings.Contains(table, "139****5678") {
 		p.t.Fatalf("list: %q", table)
 	}
+	// The complaint text and part of the phone find it too; the list stays masked.
+	for _, q := range []string{"停水一天", "1234 5678"} {
+		p.do(chromedp.Navigate(p.base+"/console/cases"), chromedp.WaitVisible(chromedp.ID("search")),
+			chromedp.SendKeys(chromedp.ID("search"), q), chromedp.Click(chromedp.ID("search-go")),
+			chromedp.WaitVisible(chromedp.ID("searching")))
+		if table := p.text("cases"); !strings.Contains(table, number) || strings.Contains(table, "13912345678") {
+			p.t.Fatalf("search %q: %q", q, table)
+		}
+	}
+	p.shot("13-search")
+}
+
+// filtersFolded reports whether the list's filters are folded away (the
+// status select takes no room) and the search box is shown.
+func (p *page) filtersFolded() bool {
+	p.t.Helper()
+	folded, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`!document.querySelector('select[name=status]').checkVisibility() &&
+		document.getElementById('search').checkVisibility()`))
+	if err != nil {
+		p.t.Fatalf("browser: %v", err)
+	}
+	return folded
 }
 
 // waitURL waits until the tab's URL contains part (a submitted form has
@@ -250,13 +278,22 @@ func (p *page) overdueWalk(t *testing.T, env map[string]string, number string) {
 	p.do(chromedp.Navigate(p.base+"/console/cases/"+number), chromedp.WaitVisible(chromedp.ID("act-form")),
 		chromedp.SetValue(chromedp.ID("action"), "close"), chromedp.Click(chromedp.ID("act")),
 		chromedp.WaitVisible(chromedp.ID("flash")))
-	form := `form[action="/console/cases/` + number + `/act"]`
-	p.do(chromedp.Navigate(p.base+"/console/callbacks"), chromedp.WaitVisible(chromedp.CSS(form)))
+	form := `form[action="/console/callbacks/` + number + `"]`
+	p.do(chromedp.Navigate(p.base+"/console/callbacks"), chromedp.WaitVisible(chromedp.CSS(form)),
+		chromedp.WaitVisible(chromedp.CSS(`#row-`+number+` a[href="tel:13812341234"]`))) // the hotline calls: the phone in full
+	if row := p.text("row-" + number); !strings.Contains(row, "未回访") || !regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d`).MatchString(row) {
+		t.Fatalf("queue row: %q", row)
+	}
 	p.shot("11-callback-queue")
 	p.do(chromedp.SetValue(chromedp.CSS(form+` select[name="outcome"]`), "基本满意"),
 		chromedp.Click(chromedp.CSS(form+` button`)), chromedp.WaitVisible(chromedp.ID("flash")))
-	if flash, tl := p.text("flash"), p.text("timeline"); !strings.Contains(flash, "基本满意") || !strings.Contains(tl, "基本满意") {
-		t.Fatalf("call-back: flash %q, timeline %q", flash, tl)
+	if flash := p.text("flash"); !strings.Contains(flash, "基本满意") || !strings.Contains(flash, number) {
+		t.Fatalf("call-back: flash %q", flash)
+	}
+	p.waitURL("/console/callbacks") // the operator stays on the queue
+	p.do(chromedp.Navigate(p.base+"/console/cases/"+number), chromedp.WaitVisible(chromedp.ID("timeline")))
+	if tl := p.text("timeline"); !strings.Contains(tl, "基本满意") {
+		t.Fatalf("call-back: timeline %q", tl)
 	}
 	p.shot("12-callback-recorded")
 }
