@@ -194,8 +194,16 @@ func measureTapline(ctx context.Context, o loadOptions, b backend, creds wechatC
 	}
 	f := newFilings()
 	client := creds.client(c.URL, httpClient(o.residents))
+	w := &work{}
+	startCPU := make(chan map[string]time.Duration, 1)
+	time.AfterFunc(o.warmup, func() { startCPU <- cpuNow(c.cmd.Process.Pid, b.mysqlDSN != "") })
 	rec, elapsed := runPhase(ctx, o.residents, o.warmup, o.duration, dialogWorker(client, run, f, texts))
+	w.measure(<-startCPU, cpuNow(c.cmd.Process.Pid, b.mysqlDSN != ""), rec)
+	if err := probeTrips(ctx, client, c.metricsURL(), run, texts, f, w); err != nil {
+		c.stop()
+		return nil, nil, err
+	}
 	rss := c.peakRSSMB()
 	c.stop() // before the check: SQLite is read after the server closed it
-	return &phase{name: "Tapline", elapsed: elapsed, rec: rec, rssMB: rss, logErrs: c.errorLines()}, f, nil
+	return &phase{name: "Tapline", elapsed: elapsed, rec: rec, rssMB: rss, logErrs: c.errorLines(), work: w}, f, nil
 }

@@ -32,6 +32,7 @@ type child struct {
 	exited  chan struct{}
 	maxRSS  int64 // kB, sampled from /proc/<pid>/status
 	stopRSS chan struct{}
+	metrics string // the metrics listener the banner names
 }
 
 // startChild runs bin with args and env, waits for its "listening on"
@@ -76,6 +77,9 @@ func (c *child) read(r io.Reader, urls chan<- string) {
 		c.mu.Lock()
 		if strings.Contains(line, `"level":"ERROR"`) {
 			c.errors++
+		}
+		if m := metricsLine.FindStringSubmatch(line); m != nil && c.metrics == "" {
+			c.metrics = m[1]
 		}
 		c.tail = append(c.tail, line)
 		if len(c.tail) > 40 {
@@ -178,4 +182,13 @@ func buildServer(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("go build tapline/cmd/server: %w\n%s", err, out)
 	}
 	return bin, nil
+}
+
+var metricsLine = regexp.MustCompile(`Metrics: (http://[0-9.:]+/metrics)`)
+
+// metricsURL is the server's metrics listener named in its banner.
+func (c *child) metricsURL() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.metrics
 }

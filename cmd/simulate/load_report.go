@@ -50,6 +50,9 @@ func (r *report) print(out io.Writer) {
 	for k, v := range r.tapline.rec.errors {
 		fmt.Fprintf(out, "  error: %s × %d\n", k, v)
 	}
+	if r.tapline.work != nil {
+		r.tapline.work.print(out)
+	}
 	r.printTargets(out)
 }
 

@@ -59,6 +59,7 @@ type phase struct {
 	rec     *recorder
 	rssMB   float64
 	logErrs int
+	work    *work // Tapline's CPU and round trips per message; nil for a baseline
 }
 
 // stats summarises one kind of request of a phase.

@@ -48,6 +48,10 @@ func TestLoadSmoke(t *testing.T) {
 	if !regexp.MustCompile(`met    errors: 0;`).MatchString(out.String()) {
 		t.Fatalf("errors in the report:\n%s", out.String())
 	}
+	// Issue 18: the work table, with the round trips the server counted.
+	if !regexp.MustCompile(`\| confirm \(files the case\) \| [0-9.]+ \| — \| — \| 0\.0 \| [1-9][0-9.]* \|`).MatchString(out.String()) {
+		t.Errorf("no work table with Redis round trips of a filing:\n%s", out.String())
+	}
 	for _, name := range []string{"(1) bare gin", "(4) (3) + gorm INSERT", "Tapline"} {
 		if !bytes.Contains(out.Bytes(), []byte(name)) {
 			t.Errorf("report lacks %q:\n%s", name, out.String())

@@ -57,11 +57,25 @@ const maxTurns = 30
 
 func playDialog(ctx context.Context, c *simclient.Client, openID string, rec *recorder, f *filings, stop func() bool,
 	texts *dialog.Texts) {
+	playDialogWith(ctx, c, openID, rec, f, stop, texts, nil)
+}
+
+// around wraps each message of a dialog (the work probe counts what one
+// message costs); nil sends it as it is.
+type around func(kind string, send func() (string, bool)) (string, bool)
+
+func playDialogWith(ctx context.Context, c *simclient.Client, openID string, rec *recorder, f *filings, stop func() bool,
+	texts *dialog.Texts, wrap around) {
 	s := newScript("ordinary", texts)
 	var msgID int64
 	say := func(kind, text string) (string, bool) {
 		msgID++
-		reply, ok := send(ctx, c, rec, kind, simclient.Text(openID, msgID, text))
+		m := simclient.Text(openID, msgID, text)
+		do := func() (string, bool) { return send(ctx, c, rec, kind, m) }
+		if wrap == nil {
+			wrap = func(_ string, send func() (string, bool)) (string, bool) { return send() }
+		}
+		reply, ok := wrap(kind, do)
 		if ok && reply == "" {
 			rec.errors[kind+": empty reply (step overran the reply budget)"]++
 			return "", false

@@ -64,9 +64,12 @@ type DB struct {
 	readsDB    *sql.DB
 	sqlitePath string
 	dialect    string
-	log        *slog.Logger
-	loc        *time.Location
-	clock      func() time.Time
+	// sessionRC: MySQL sessions default to READ COMMITTED, so a
+	// transaction needs no SET TRANSACTION of its own.
+	sessionRC bool
+	log       *slog.Logger
+	loc       *time.Location
+	clock     func() time.Time
 	// fts: the SQLite search index exists (migrateSearch).
 	fts bool
 }
@@ -92,7 +95,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if db.clock == nil {
 		db.clock = time.Now
 	}
-	dialector, dialect, err := openDialector(cfg)
+	dialector, dialect, err := db.openDialector(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -112,12 +115,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 func (db *DB) connect(ctx context.Context, dialector gorm.Dialector, maxOpen int) error {
 	conn, err := gorm.Open(dialector, &gorm.Config{
 		SkipDefaultTransaction: true,
-		// Prepared statements on MySQL only: gorm's statement cache can
-		// deadlock a one-connection pool (go-gorm/gorm#7350, #7465), which
-		// is what SQLite runs on.
-		PrepareStmt: db.dialect == DialectMySQL,
-		NowFunc:     db.now,
-		Logger:      newGormLogger(db.log),
+		// No prepared statements: on MySQL the driver interpolates the
+		// parameters (one round trip a statement; a transaction's prepared
+		// statements were prepared again and closed in every transaction,
+		// issue 18), and gorm's statement cache can deadlock SQLite's
+		// one-connection pool (go-gorm/gorm#7350, #7465).
+		NowFunc: db.now,
+		Logger:  newGormLogger(db.log),
 	})
 	if err != nil {
 		return db.wrap(fmt.Sprintf("store: open %s", db.dialect), err)

@@ -18,10 +18,11 @@ var errRetry = errors.New("store: retry transaction")
 
 // inTx runs fn in a transaction, again on deadlocks, lock waits, SQLite
 // BUSY or errRetry, with a short jittered backoff. MySQL transactions use
-// READ COMMITTED: no gap locks, and each statement sees the latest commits.
+// READ COMMITTED: no gap locks, and each statement sees the latest commits
+// (the sessions' default, set in the DSN; else set per transaction).
 func (db *DB) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var opts []*sql.TxOptions
-	if db.dialect == DialectMySQL {
+	if db.dialect == DialectMySQL && !db.sessionRC {
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	}
 	var err error
