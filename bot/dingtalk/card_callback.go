@@ -122,11 +122,16 @@ type CardResponse struct {
 	UserPrivateData   cardData        `json:"userPrivateData"`
 }
 
-// ClickResponse is the callback answer showing r's text to the clicker.
-func ClickResponse(r bot.Reply) CardResponse {
+// ClickResponse is the callback answer showing r's text to the clicker;
+// with nothing to show (a redelivered click, whose reply was given the
+// first time) it is an empty answer that changes nothing on the card.
+func ClickResponse(r bot.Reply) any {
 	text := strings.TrimSpace(r.Text)
 	if text == "" && r.Card != nil {
 		text = clean(r.Card.Status)
+	}
+	if text == "" {
+		return struct{}{}
 	}
 	return CardResponse{
 		CardUpdateOptions: map[string]bool{"updatePrivateDataByKey": true},

@@ -186,3 +186,13 @@ func TestRegisterCallback(t *testing.T) {
 		t.Fatalf("registered %q", g.Callback("route-1"))
 	}
 }
+
+func TestClickResponse(t *testing.T) {
+	r, ok := ClickResponse(bot.Reply{Text: "已接单"}).(CardResponse)
+	if !ok || r.UserPrivateData.CardParamMap[ParamReply] != "已接单" || !r.CardUpdateOptions["updatePrivateDataByKey"] {
+		t.Fatalf("response %+v", r)
+	}
+	if _, ok := ClickResponse(bot.Reply{}).(struct{}); !ok {
+		t.Fatal("an empty reply must change nothing")
+	}
+}
