@@ -16,6 +16,7 @@ import (
 	"tapline/bot"
 	"tapline/bot/calendar"
 	"tapline/bot/casework"
+	"tapline/bot/dingtalk/stream"
 	"tapline/bot/download"
 	"tapline/bot/jobs"
 	"tapline/bot/metrics"
@@ -58,6 +59,9 @@ type App struct {
 	egress   *notify.Egress
 	sched    *jobs.Scheduler
 	closers  []func()
+	// dingStream holds the DingTalk Stream connection (dingtalk.mode
+	// stream); nil in http mode.
+	dingStream *stream.Client
 }
 
 // Open connects every service the configuration names (or starts the
@@ -158,6 +162,7 @@ func (a *App) Run(ctx context.Context, out io.Writer) error {
 			return err
 		}
 		defer stopWorker()
+		defer a.startStream(ctx)()
 	}
 	select {
 	case <-ctx.Done():

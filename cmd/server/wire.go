@@ -11,6 +11,7 @@ import (
 	"tapline/bot/casework"
 	"tapline/bot/dialog"
 	"tapline/bot/dingtalk"
+	"tapline/bot/dingtalk/stream"
 	"tapline/bot/intake"
 	"tapline/bot/notify"
 	"tapline/bot/redisstore"
@@ -86,6 +87,9 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	mountConsole, err := a.wireConsole(ctx, svc, &deps)
 	if err != nil {
+		return err
+	}
+	if err := a.wireStream(deps); err != nil {
 		return err
 	}
 	h := handlers.New(deps)
@@ -205,4 +209,34 @@ func (a *App) registerCardCallback(api *dingtalk.OpenAPI) {
 	if err := api.RegisterCallback(ctx, a.cfg.DingTalk.CardRouteKey, url); err != nil {
 		a.log.Warn("dingtalk cards: callback registration failed; clicks reach an earlier registration if any", "err", err)
 	}
+}
+
+// wireStream builds the DingTalk Stream client in stream mode (not with
+// the demo credentials): its frames run the webhooks' step path and
+// /readyz reports whether a replica holds the connection.
+func (a *App) wireStream(deps handlers.Deps) error {
+	dt := a.cfg.DingTalk
+	if dt.Mode != config.DingTalkStream || dt.AppSecret == "" || (a.embedded != nil && a.embedded.demoDingTalk) {
+		return nil
+	}
+	c, err := stream.New(stream.Config{ClientID: dt.AppKey, ClientSecret: dt.AppSecret, OpenAPIBase: dt.OpenAPIBase},
+		handlers.NewDingTalkStream(deps), a.rdb, keyPrefix, a.log)
+	if err != nil {
+		return fmt.Errorf("dingtalk.mode: %w", err)
+	}
+	deps.Ready["dingtalk_stream"] = c.Ready
+	a.dingStream = c
+	return nil
+}
+
+// startStream runs the Stream client on a worker until the returned stop
+// (which waits for it to give up its lease).
+func (a *App) startStream(ctx context.Context) func() {
+	if a.dingStream == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); a.dingStream.Run(ctx) }()
+	return func() { cancel(); <-done }
 }
