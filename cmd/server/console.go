@@ -49,7 +49,8 @@ func (a *App) wireConsole(ctx context.Context, in *intake.Service, d *handlers.D
 	}
 	d.Desk = desk
 	d.Staff = auth.NewLoginCommand(d.Staff, desk.Links, a.policy, a.consoleBase, a.log)
-	c := console.New(desk, a.log, console.WithPublicURL(a.cfg.PublicURL), console.WithReports(a.report))
+	c := console.New(desk, a.log, console.WithPublicURL(a.cfg.PublicURL), console.WithReports(a.report),
+		console.WithResidentChannel(a.residentChannel()))
 	return func(e *gin.Engine) { c.Register(e) }, nil
 }
 

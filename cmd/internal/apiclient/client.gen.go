@@ -1236,7 +1236,7 @@ type ListCasesParams struct {
 	// Phone Exact phone.
 	Phone *string `form:"phone,omitempty" json:"phone,omitempty"`
 
-	// Q Part of the case number, address or phone (at most 64 characters).
+	// Q Text searched in the case number, name, address, phone (digits, spaces and dashes ignored) and complaint text (at most 64 characters).
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Since Created at or after (YYYY-MM-DD or RFC 3339).
