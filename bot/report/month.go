@@ -11,7 +11,7 @@ import (
 )
 
 // CST is the zone months are counted in (Asia/Shanghai has no DST).
-var CST = time.FixedZone("CST", 8*3600)
+var CST = models.CST
 
 // Month is a calendar month in CST.
 type Month struct {

@@ -14,8 +14,8 @@ import (
 	"tapline/models"
 )
 
-// cst is the zone of the times staff read (China Standard Time).
-var cst = time.FixedZone("CST", 8*60*60)
+// cst is the zone of the times staff read (models.CST).
+var cst = models.CST
 
 // option is one choice of a select.
 type option struct{ Value, Label string }
