@@ -59,8 +59,8 @@ type Deadline struct {
 	// RemainingMs is the allowance left (milliseconds, on the deadline's
 	// clock) while the deadline is paused.
 	RemainingMs int64 `gorm:"not null;default:0"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Warning is a late stage recorded against the department and the person
