@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -203,10 +204,10 @@ func (a *App) registerCardCallback(api *dingtalk.OpenAPI) {
 		a.log.Warn("dingtalk cards: no public_url; register the card callback URL by hand (README)")
 		return
 	}
-	url := strings.TrimRight(a.cfg.PublicURL, "/") + "/webhooks/dingtalk/card?token=" + a.cfg.DingTalk.CardCallbackToken
+	callback := strings.TrimRight(a.cfg.PublicURL, "/") + "/webhooks/dingtalk/card?token=" + url.QueryEscape(a.cfg.DingTalk.CardCallbackToken)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := api.RegisterCallback(ctx, a.cfg.DingTalk.CardRouteKey, url); err != nil {
+	if err := api.RegisterCallback(ctx, a.cfg.DingTalk.CardRouteKey, callback); err != nil {
 		a.log.Warn("dingtalk cards: callback registration failed; clicks reach an earlier registration if any", "err", err)
 	}
 }
