@@ -275,8 +275,8 @@ func (p *page) overdueWalk(t *testing.T, env map[string]string, number string) {
 	}
 	p.shot("10-phone-corrected")
 	confirmInStore(t, env, number)
-	p.do(chromedp.Navigate(p.base+"/console/cases/"+number), chromedp.WaitVisible(chromedp.ID("act-form")),
-		chromedp.SetValue(chromedp.ID("action"), "close"), chromedp.Click(chromedp.ID("act")),
+	p.do(chromedp.Navigate(p.base+"/console/cases/"+number), chromedp.WaitVisible(chromedp.ID("form-close")),
+		chromedp.Click(chromedp.ID("act-close")), // the close action's own form
 		chromedp.WaitVisible(chromedp.ID("flash")))
 	form := `form[action="/console/callbacks/` + number + `"]`
 	p.do(chromedp.Navigate(p.base+"/console/callbacks"), chromedp.WaitVisible(chromedp.CSS(form)),

@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"tapline/bot/auth"
-	"tapline/bot/casework"
 	"tapline/models"
 )
 
@@ -142,9 +140,11 @@ func countFilters(q url.Values) int {
 // detailData is the case page's data.
 type detailData struct {
 	*auth.CaseDetail
-	Actions []option // actions whose statuses fit the case now (roles are checked on submit)
+	Actions []actionForm // one form per action whose statuses fit the case now (roles are checked on submit)
 	Depts   []option
 	Stages  []stageRow // each stage's deadline and state
+	// Conversation is the resident's own messages, in time order.
+	Conversation []message
 	// CanCorrect shows the correction form (the hotline and the admin,
 	// policy 3.1, 4.1.1); Fields are its choices.
 	CanCorrect bool
@@ -153,7 +153,8 @@ type detailData struct {
 
 // showCase shows one case: contact details in full only to the roles that
 // need them (each such view is recorded), the timeline, measures,
-// approvals, attachments with photos, and the action form.
+// approvals, attachments with photos, the resident's own messages and one
+// form per action.
 func (c *Console) showCase(ctx *gin.Context) {
 	d, err := c.desk.Guard.Case(ctx.Request.Context(), principalOf(ctx), ctx.Param("number"), auth.ChannelConsole)
 	if err != nil {
@@ -161,15 +162,10 @@ func (c *Console) showCase(ctx *gin.Context) {
 		return
 	}
 	data := detailData{CaseDetail: d, Depts: c.deptOptions(), CanCorrect: mayCorrect(principalOf(ctx)) && c.records != nil,
-		Fields: fieldOptions()}
+		Fields: fieldOptions(), Actions: actionForms(d.Case, d.Work), Conversation: conversation(d.Case, d.Events)}
 	if data.Stages, err = c.stageRows(ctx.Request.Context(), d.Case.ID); err != nil {
 		c.fail(ctx, err)
 		return
-	}
-	for _, act := range auth.ActionOrder {
-		if r, ok := casework.RuleFor(act); ok && slices.Contains(r.From, d.Case.Status) {
-			data.Actions = append(data.Actions, option{Value: act, Label: auth.ActionWord(act)})
-		}
 	}
 	c.render(ctx, http.StatusOK, "case", &view{Title: "投诉 " + d.Case.Number, Data: data})
 }

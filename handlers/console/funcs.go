@@ -54,7 +54,6 @@ func (c *Console) funcs() template.FuncMap {
 		"eventPhoto": func(ev *models.CaseEvent) bool { return ev.Type == casework.EventPhoto },
 		"multiline":  func(s string) []string { return strings.Split(s, "\n") },
 		"openStatus": func(s string) bool { return slices.Contains(models.OpenStatuses, s) },
-		"needsText":  needsText,
 		"formFields": func() []string { return intakeFields },
 		"tel":        func(phone string) template.URL { return template.URL(telURL(phone)) }, // digits only
 	}
@@ -81,13 +80,6 @@ func (c *Console) actorName(ev *models.CaseEvent) string {
 		return n
 	}
 	return "工作人员"
-}
-
-// needsText reports whether an action's form needs a text: what its
-// chat command needs (casework's command registry).
-func needsText(action string) bool {
-	sp, ok := casework.SpecOf(action)
-	return ok && sp.NeedsText()
 }
 
 // isWebURL reports whether s is an http(s) URL (photos are shown only then).
