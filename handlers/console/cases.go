@@ -28,11 +28,19 @@ type listData struct {
 	Views      []viewLink // the saved views with their counts
 	View       string     // the saved view shown, "" for none
 	Filtered   int        // how many filters besides the search are set (the folded filters' summary)
+	// Incidents counts the visible cases of each incident on the page
+	// (the 同一事件 badge); Incident is the incident listed, 0 for none.
+	Incidents map[uint64]int
+	Incident  uint64
 }
 
 // listCases shows the cases the person may see, with the filters of the
 // API (status, department, category, source, major, dates, overdue, text).
 func (c *Console) listCases(ctx *gin.Context) {
+	if id := ctx.Query("incident"); id != "" {
+		c.listIncident(ctx, id)
+		return
+	}
 	p := principalOf(ctx)
 	f, err := c.filter(ctx)
 	if err != nil {
@@ -48,6 +56,10 @@ func (c *Console) listCases(ctx *gin.Context) {
 	d := listData{Cases: cases, Total: total, Query: q, From: f.Offset + 1, To: f.Offset + len(cases),
 		Depts: c.deptOptions(), OwnDept: !p.SeesAll(), View: q.Get("view"), Filtered: countFilters(q)}
 	if d.Views, err = c.viewLinks(ctx.Request.Context(), p, d.View, f.Query); err != nil {
+		c.fail(ctx, err)
+		return
+	}
+	if d.Incidents, err = c.incidentSizes(ctx.Request.Context(), p, cases); err != nil {
 		c.fail(ctx, err)
 		return
 	}
