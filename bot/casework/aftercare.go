@@ -125,10 +125,14 @@ func (s *Service) reportCommand(ctx context.Context, a Actor, cmd Command) (bot.
 	}
 	var reply string
 	var err error
+	to := "" // asked in a group: the leaders' group; in their own chat: back to them (issue 17)
+	if cmd.Private {
+		to = a.ID
+	}
 	if cmd.Action == ActLedger {
-		reply, err = s.publish.LedgerCommand(ctx, s.runner, cmd.Text)
+		reply, err = s.publish.LedgerCommand(ctx, s.runner, cmd.Text, to)
 	} else {
-		reply, err = s.publish.StatsCommand(ctx, s.runner, cmd.Text)
+		reply, err = s.publish.StatsCommand(ctx, s.runner, cmd.Text, to)
 	}
 	return text(reply), err
 }

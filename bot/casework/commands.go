@@ -96,8 +96,8 @@ var specs = []Spec{
 		Rule: rule(models.OpenStatuses, "", WhoLeader)},
 	{Action: ActReport, Words: list("已上报住建", "上报住建", "已报住建"), Needs: "上报的说明", Usage: "已上报住建 TS20261127-0001 说明",
 		Rule: rule(models.OpenStatuses, "", WhoLeader)},
-	{Action: ActLedger, Words: list("台账", "投诉台账"), Leaders: true, Usage: "台账 2026-11", Help: "月度投诉台账（默认上月），发到领导群"}, // policy 4.4.1
-	{Action: ActStats, Words: list("统计", "统计图"), Leaders: true, Usage: "统计 2026-11", Help: "统计图（默认本月），发到领导群"},
+	{Action: ActLedger, Words: list("台账", "投诉台账"), Leaders: true, Usage: "台账 2026-11", Help: "月度投诉台账（默认上月）：在群里发到领导群，单聊发给您本人"}, // policy 4.4.1
+	{Action: ActStats, Words: list("统计", "统计图"), Leaders: true, Usage: "统计 2026-11", Help: "统计图（默认本月），发送同上"},
 	{Action: ActMajors, Words: list("重大清单", "重大列表", "重大投诉清单"), Leaders: true, Usage: "重大清单", Help: "未办结的重大投诉"}, // policy 6.3
 	{Action: ActPreventList, Words: list("预防清单", "预防列表"), Leaders: true, Usage: "预防清单", Help: "预防措施及其状态"},
 	{Action: ActPrevent, Words: list("预防", "预防措施"), Leaders: true, Usage: "预防 P1 措施", Help: "分管领导提出预防措施"}, // policy 4.4.2

@@ -57,6 +57,13 @@ func New(r *report.Service, p *policy.Policy, files models.FileService, outbox m
 // Ledger sends month's ledger workbook and its charts to the leaders'
 // group. Contacts are masked: the workbook goes to a group chat.
 func (s *Service) Ledger(ctx context.Context, month report.Month) (string, error) {
+	return s.ledger(ctx, month, "")
+}
+
+// ledger sends the workbook and charts to the leaders' group, or to the
+// person to (who asked for it in their own chat, issue 17); masked either
+// way.
+func (s *Service) ledger(ctx context.Context, month report.Month, to string) (string, error) {
 	var buf bytes.Buffer
 	pngs, err := s.report.LedgerAndCharts(ctx, month, &buf, report.LedgerOptions{})
 	if err != nil {
@@ -71,14 +78,20 @@ func (s *Service) Ledger(ctx context.Context, month report.Month) (string, error
 		return "", err
 	}
 	note := fmt.Sprintf("%s投诉台账，含汇总、部门考核和重大投诉清单", month.Title())
-	if err := s.post(ctx, append([]*bot.File{{ID: book.ID, Name: book.Name, Note: note}}, charts...)); err != nil {
+	dests, where := s.dests(to)
+	if err := s.post(ctx, dests, append([]*bot.File{{ID: book.ID, Name: book.Name, Note: note}}, charts...)); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已将%s投诉台账和 %d 张统计图发送到领导群。", month.Title(), len(charts)), nil
+	return fmt.Sprintf("已将%s投诉台账和 %d 张统计图发送到%s。", month.Title(), len(charts), where), nil
 }
 
 // Charts sends month's statistics charts to the leaders' group.
 func (s *Service) Charts(ctx context.Context, month report.Month) (string, error) {
+	return s.charts(ctx, month, "")
+}
+
+// charts sends the charts to the leaders' group or to the person to.
+func (s *Service) charts(ctx context.Context, month report.Month, to string) (string, error) {
 	pngs, err := s.report.Charts(ctx, month)
 	if err != nil {
 		return "", fmt.Errorf("publish: charts %s: %w", month, err)
@@ -87,10 +100,23 @@ func (s *Service) Charts(ctx context.Context, month report.Month) (string, error
 	if err != nil {
 		return "", err
 	}
-	if err := s.post(ctx, charts); err != nil {
+	dests, where := s.dests(to)
+	if err := s.post(ctx, dests, charts); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已将%s的 %d 张统计图发送到领导群。", month.Title(), len(charts)), nil
+	return fmt.Sprintf("已将%s的 %d 张统计图发送到%s。", month.Title(), len(charts), where), nil
+}
+
+// dests is where files go: the leaders' group, or the person to on their
+// direct channel (the group when they have none), and how the reply names
+// it.
+func (s *Service) dests(to string) ([]address.Dest, string) {
+	if to != "" {
+		if d := s.book.Person(s.policy.Staff(to)); len(d) > 0 {
+			return d, "您的会话"
+		}
+	}
+	return s.book.Leaders(), "领导群"
 }
 
 // storeCharts stores the month's charts, in ChartNames order.
@@ -119,16 +145,16 @@ func (s *Service) store(ctx context.Context, name, mime string, content []byte) 
 	return f, nil
 }
 
-// post writes one row per file and platform of the leaders' group in one
-// outbox write (all or nothing, so a retried job never sends twice), each
-// with its signed link, and hands them to the queue.
-func (s *Service) post(ctx context.Context, files []*bot.File) error {
+// post writes one row per file and destination in one outbox write (all
+// or nothing, so a retried job never sends twice), each with its signed
+// link, and hands them to the queue.
+func (s *Service) post(ctx context.Context, dests []address.Dest, files []*bot.File) error {
 	exp := s.clock.Now().Add(s.ttl)
 	var rows []*models.Outbox
 	for _, f := range files {
 		msg := *f
 		msg.URL = s.signer.URL(f.ID, exp)
-		rs, err := address.Rows(0, s.book.Leaders(), bot.Message{File: &msg})
+		rs, err := address.Rows(0, dests, bot.Message{File: &msg})
 		if err != nil {
 			return err
 		}

@@ -69,6 +69,8 @@ func (s *AppSender) payload(target string, msg bot.Message) (body map[string]any
 		body["msgtype"], body["template_card"] = "template_card", tc
 	case c != nil:
 		body["msgtype"], body["markdown"] = "markdown", map[string]string{"content": CardMarkdown(c)}
+	case msg.File != nil && httpURL(msg.File.URL):
+		body["msgtype"], body["textcard"] = "textcard", fileCard(msg.File)
 	case strings.TrimSpace(msg.Text) != "":
 		body["msgtype"], body["text"] = "text", map[string]string{"content": truncateBytes(msg.Text, maxTextBytes)}
 	default:
@@ -127,4 +129,16 @@ func (s *AppSender) ReplaceCard(ctx context.Context, responseCode, taskID string
 		return "", err
 	}
 	return ans.ResponseCode, nil
+}
+
+// fileCard is a file as a WeCom app text card (msgtype textcard: title ≤ 128
+// bytes, description ≤ 512 bytes, the signed download link and its button):
+// a report asked for in the person's own chat comes back there.
+func fileCard(f *bot.File) map[string]string {
+	desc := f.Note
+	if desc == "" {
+		desc = "点击下载（链接有时效）"
+	}
+	return map[string]string{"title": truncateBytes(f.Name, 128), "description": truncateBytes(desc, 512),
+		"url": f.URL, "btntxt": "下载"}
 }

@@ -36,16 +36,19 @@ func TestLedgerOnDemand(t *testing.T) {
 	}
 	month := newClock().Now().In(models.CST).Format("2006-01")
 	r, err := app.Text(ctx, "leader.a", "", "台账 "+month)
-	if err != nil || !strings.Contains(r, "稍后发到领导群") {
+	if err != nil || !strings.Contains(r, "稍后发到您的会话") { // asked in their own chat: it comes back there (issue 17)
 		t.Fatalf("ledger: %q %v", r, err)
 	}
 	var book *bot.File
 	images := 0
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && (book == nil || images < 7); time.Sleep(200 * time.Millisecond) {
-		book, images = leaderFiles(t, base)
+		book, images = filesTo(t, base, "leader.a")
 	}
 	if book == nil || images < 5 || !strings.HasPrefix(book.URL, "/files/") {
-		t.Fatalf("leaders' group got workbook %+v and %d charts", book, images)
+		t.Fatalf("the leader who asked got workbook %+v and %d charts", book, images)
+	}
+	if b, n := filesTo(t, base, "leaders"); b != nil || n != 0 {
+		t.Fatalf("a ledger asked for in a 1:1 chat went to the leaders' group too: %+v, %d charts", b, n)
 	}
 	resp, err := http.Get(base + book.URL)
 	if err != nil {
@@ -61,9 +64,9 @@ func TestLedgerOnDemand(t *testing.T) {
 	}
 }
 
-// leaderFiles returns the workbook and the number of charts queued for the
-// leaders' group.
-func leaderFiles(t *testing.T, base string) (*bot.File, int) {
+// filesTo returns the workbook and the number of charts queued for
+// audience (the leaders' group, or a person's ID).
+func filesTo(t *testing.T, base, audience string) (*bot.File, int) {
 	t.Helper()
 	var ob struct {
 		Outbox []struct {
@@ -76,7 +79,7 @@ func leaderFiles(t *testing.T, base string) (*bot.File, int) {
 	images := 0
 	for _, row := range ob.Outbox {
 		var m bot.Message
-		if row.Audience != "leaders" || row.Kind != "file" || json.Unmarshal(row.Payload, &m) != nil {
+		if row.Audience != audience || row.Kind != "file" || json.Unmarshal(row.Payload, &m) != nil {
 			continue
 		}
 		if m.File.Image {
