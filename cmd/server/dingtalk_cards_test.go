@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tapline/bot/dingtalk/dingtalktest"
 	"tapline/bot/simclient"
@@ -24,9 +25,9 @@ func TestDingTalkCardCallbackHTTP(t *testing.T) {
 	env["TAPLINE_DINGTALK_OPENAPI_BASE"], env["TAPLINE_DINGTALK_CARD_TEMPLATE_ID"] = g.URL(), "tpl-e2e.schema"
 	env["TAPLINE_DINGTALK_CARD_CALLBACK_TOKEN"], env["TAPLINE_PUBLIC_URL"] = token, "https://desk.example"
 	base := startServer(t, env)
-	if got := g.Callback("tapline"); got != "https://desk.example/webhooks/dingtalk/card?token="+token {
-		t.Fatalf("registered callback %q", got)
-	}
+	want := "https://desk.example/webhooks/dingtalk/card?token=" + token
+	// The worker wires the senders, and registers, once it starts.
+	waitFor(t, "callback registration", 10*time.Second, func() bool { return g.Callback("tapline") == want })
 	wx := &simclient.Client{URL: base + "/webhooks/wechat", Token: e2eToken, AppID: e2eAppID, EncodingAESKey: e2eAESKey, OA: "gh_e2e"}
 	openID := "o-e2e-" + randomHex(6)
 	var number string
