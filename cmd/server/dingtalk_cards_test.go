@@ -41,7 +41,7 @@ func TestDingTalkCardCallbackHTTP(t *testing.T) {
 	if number == "" {
 		t.Fatal("no case filed")
 	}
-	body := dingtalktest.ClickBody("tl-http", "supply.crew", "dtv1.card//IM_GROUP.cid-e2e", "accept:"+number)
+	body := dingtalktest.ClickBody("tl-http-"+randomHex(6), "supply.crew", "dtv1.card//IM_GROUP.cid-e2e", "accept:"+number)
 	post := func(tok string) (int, string) {
 		resp, err := http.Post(base+"/webhooks/dingtalk/card?token="+tok, "application/json", bytes.NewReader(body))
 		if err != nil {

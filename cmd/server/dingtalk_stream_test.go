@@ -40,11 +40,11 @@ func TestDingTalkStreamMode(t *testing.T) {
 	if number == "" {
 		t.Fatal("no case filed")
 	}
-	group := "dtv1.card//IM_GROUP.cid-e2e"
-	if reply := clickReply(t, g, dingtalktest.ClickBody("tl-e2e", "supply.crew", group, "accept:"+number)); !strings.Contains(reply, "已接单") {
+	group, card := "dtv1.card//IM_GROUP.cid-e2e", "tl-e2e-"+randomHex(6) // Redis outlives a run on the real services
+	if reply := clickReply(t, g, dingtalktest.ClickBody(card, "supply.crew", group, "accept:"+number)); !strings.Contains(reply, "已接单") {
 		t.Fatalf("crew's click: %q", reply)
 	}
-	if reply := clickReply(t, g, dingtalktest.ClickBody("tl-e2e", "supply.head", group, "accept:"+number)); !strings.Contains(reply, "已处理") {
+	if reply := clickReply(t, g, dingtalktest.ClickBody(card, "supply.head", group, "accept:"+number)); !strings.Contains(reply, "已处理") {
 		t.Fatalf("second click: %q", reply)
 	}
 	now := time.Now().UnixMilli()
