@@ -27,6 +27,10 @@ type Dest struct {
 type Book struct {
 	Policy *policy.Policy
 	Direct string
+	// DingTalkCards: DingTalk interactive cards are configured, so a group
+	// with a dingtalk_conversation_id gets cards with buttons instead of
+	// its custom robot's markdown, and a person a 1:1 card (issue 17).
+	DingTalkCards bool
 }
 
 // Group returns g's destinations: every configured robot, or the sink.
@@ -35,7 +39,10 @@ func (b Book) Group(g policy.Group, audience string) []Dest {
 	if g.WeComRobotKey != "" {
 		out = append(out, Dest{models.ChannelWeComRobot, g.WeComRobotKey, audience})
 	}
-	if g.DingTalkToken != "" {
+	switch {
+	case b.DingTalkCards && g.DingTalkChatID != "":
+		out = append(out, Dest{models.ChannelDingTalkCard, dingtalk.GroupTarget(g.DingTalkChatID), audience})
+	case g.DingTalkToken != "":
 		out = append(out, Dest{models.ChannelDingTalkRobot, dingtalk.Target(g.DingTalkToken, g.DingTalkSecret), audience})
 	}
 	if len(out) == 0 {
@@ -64,7 +71,15 @@ func (b Book) Person(st *policy.Staff) []Dest {
 	if b.Direct == models.ChannelSink || target == "" {
 		target = st.ID
 	}
-	return []Dest{{b.Direct, target, st.ID}}
+	out := []Dest{{b.Direct, target, st.ID}}
+	if b.DingTalkCards && b.Direct != models.ChannelSink {
+		id := st.DingTalkID
+		if id == "" {
+			id = st.ID
+		}
+		out = append(out, Dest{models.ChannelDingTalkCard, dingtalk.UserTarget(id), st.ID})
+	}
+	return out
 }
 
 // Rows encodes msg once per destination as pending outbox rows of case

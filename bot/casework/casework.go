@@ -43,6 +43,7 @@ type Service struct {
 
 	residentChannel  string
 	directChannel    string
+	dingtalkCards    bool
 	baseURL          string
 	photoWindow      time.Duration
 	questionTTL      time.Duration
@@ -67,6 +68,10 @@ func WithResidentChannel(ch string) Option { return func(s *Service) { s.residen
 // (default models.ChannelWeComApp, target = the approver's WeCom ID); ""
 // sends approval requests to the leaders' group only.
 func WithDirectChannel(ch string) Option { return func(s *Service) { s.directChannel = ch } }
+
+// WithDingTalkCards addresses DingTalk groups with a conversation ID, and
+// people, with interactive cards (address.Book.DingTalkCards).
+func WithDingTalkCards(on bool) Option { return func(s *Service) { s.dingtalkCards = on } }
 
 // WithPublicURL sets the base URL of case links in cards.
 func WithPublicURL(u string) Option {
@@ -185,8 +190,8 @@ func command(u bot.Update) (Command, bool) {
 		return Command{}, false // the status button of an updated card
 	case u.Kind == bot.KindEvent && u.Event == "card_click":
 		cmd := ParseKey(u.EventKey)
-		if u.Platform == bot.PlatformWeCom {
-			cmd.ResponseCode = u.ResponseCode
+		if u.Platform == bot.PlatformWeCom || u.Platform == bot.PlatformDingTalk {
+			cmd.ResponseCode = u.ResponseCode // the clicked card, updated for everyone once applied
 		}
 		return cmd, true
 	case u.Kind == bot.KindText || u.Kind == bot.KindVoice:

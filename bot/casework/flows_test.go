@@ -339,3 +339,23 @@ func TestAcceptShowsContactInPrivate(t *testing.T) {
 		t.Fatalf("group reply %q", got)
 	}
 }
+
+// TestDingTalkCardClickUpdatesTheCard: a DingTalk card click, like a WeCom
+// one, updates the clicked card for everyone once the action is applied,
+// on the DingTalk card channel (issue 17).
+func TestDingTalkCardClickUpdatesTheCard(t *testing.T) {
+	e := newEnv(t)
+	c := e.file("quality", false, "")
+	u := bot.Update{Platform: bot.PlatformDingTalk, Kind: bot.KindEvent, SenderID: "quality.crew", Event: "card_click",
+		EventKey: Key(ActAccept, c.Number, 0), ResponseCode: "card:ot-123"}
+	mustContain(t, e.do(u), "已接单")
+	var updates []row
+	for _, r := range e.outbox(c) {
+		if r.Channel == models.ChannelDingTalkCard {
+			updates = append(updates, r)
+		}
+	}
+	if len(updates) != 1 || updates[0].Target != "card:ot-123" || !strings.Contains(updates[0].msg.Card.Status, "接单") {
+		t.Fatalf("card updates %+v", updates)
+	}
+}

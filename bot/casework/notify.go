@@ -53,7 +53,9 @@ func (o *outbox) to(dests []address.Dest, msg bot.Message) {
 }
 
 // book resolves the policy's groups and people.
-func (s *Service) book() address.Book { return address.Book{Policy: s.policy, Direct: s.directChannel} }
+func (s *Service) book() address.Book {
+	return address.Book{Policy: s.policy, Direct: s.directChannel, DingTalkCards: s.dingtalkCards}
+}
 
 // resident sends plain Chinese text to the resident who filed the case
 // (PRODUCT A5); cases without a WeChat resident get nothing. Internal notes
@@ -115,7 +117,11 @@ func (s *Service) updateClickedCard(a Actor, cmd Command, c *models.Case, t *mod
 	}
 	o := s.outbox(c)
 	status := "已处理：" + a.Name + " " + actionLabel(cmd.Action)
-	o.add(models.ChannelWeComCardUpdate, cmd.ResponseCode, a.ID,
+	channel := models.ChannelWeComCardUpdate // the response code of the clicked WeCom card
+	if a.Platform == bot.PlatformDingTalk {
+		channel = models.ChannelDingTalkCard // card:<outTrackId> of the clicked DingTalk card
+	}
+	o.add(channel, cmd.ResponseCode, a.ID,
 		bot.Message{Card: &bot.Card{Title: status, CaseNumber: c.Number, Status: status}})
 	t.Outbox = append(t.Outbox, o.rows...)
 	return o.err

@@ -44,8 +44,9 @@ func GroupTarget(openConversationID string) string { return CardTargetGroup + op
 // UserTarget is the card channel's target for one person's 1:1 chat.
 func UserTarget(staffID string) string { return CardTargetUser + staffID }
 
-// Send implements bot.Sender. A text becomes a card without buttons; a
-// file cannot go on this channel (permanent).
+// Send implements bot.Sender. A text becomes a card without buttons, a
+// file with an https link a card that opens it; another file cannot go on
+// this channel (permanent).
 func (s *CardSender) Send(ctx context.Context, target string, msg bot.Message) error {
 	card, err := cardOf(msg)
 	if err != nil {
@@ -81,8 +82,11 @@ func cardOf(msg bot.Message) (*bot.Card, error) {
 	switch {
 	case msg.Card != nil:
 		return msg.Card, nil
+	case msg.File != nil && strings.HasPrefix(msg.File.URL, "https://"):
+		// a published file (the ledger, a chart) as a card opening its signed link
+		return &bot.Card{Title: msg.File.Name, Summary: msg.File.Note, URL: msg.File.URL}, nil
 	case msg.File != nil:
-		return nil, fmt.Errorf("dingtalk card: a file cannot be sent as a card: %w", bot.ErrPermanent)
+		return nil, fmt.Errorf("dingtalk card: a file needs an https link to be shown: %w", bot.ErrPermanent)
 	case strings.TrimSpace(msg.Text) != "":
 		return &bot.Card{Title: "通知", Summary: truncateRunes(msg.Text, maxTextRunes)}, nil
 	}

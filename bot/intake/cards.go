@@ -82,7 +82,7 @@ func (s *Service) cardRows(c *models.Case, title string, place alertPlace) ([]mo
 	if place.completed {
 		msg.Card.TaskID = SupplementKey(c.Number)
 	}
-	rows, err := groupRows(c, s.policy.Department(c.Department).Group, c.Department, msg)
+	rows, err := s.groupRows(c, s.policy.Department(c.Department).Group, c.Department, msg)
 	if place.completed {
 		for i := range rows {
 			rows[i].NextAt = s.clock.Now().Add(supplementHold)
@@ -101,14 +101,14 @@ func (s *Service) cardRows(c *models.Case, title string, place alertPlace) ([]mo
 	}
 	major := msg
 	major.Card = ptr(s.Card(c, "重大投诉："+title))
-	leaders, err := groupRows(c, s.policy.LeadersGroup, "leaders", major)
+	leaders, err := s.groupRows(c, s.policy.LeadersGroup, "leaders", major)
 	return append(rows, leaders...), err
 }
 
 // groupRows addresses msg to every platform configured for group g, or to
 // the local sink when none is (embedded demo without credentials).
-func groupRows(c *models.Case, g policy.Group, audience string, msg bot.Message) ([]models.Outbox, error) {
-	return address.Rows(c.ID, address.Book{}.Group(g, audience), msg)
+func (s *Service) groupRows(c *models.Case, g policy.Group, audience string, msg bot.Message) ([]models.Outbox, error) {
+	return address.Rows(c.ID, address.Book{DingTalkCards: s.dingtalkCards}.Group(g, audience), msg)
 }
 
 func ptr[T any](v T) *T { return &v }

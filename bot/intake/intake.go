@@ -29,14 +29,15 @@ type Enqueuer interface {
 
 // Service implements dialog.Filer and dialog.Cases.
 type Service struct {
-	policy  *policy.Policy
-	cases   models.CaseService
-	enq     Enqueuer
-	clock   bot.Clock
-	log     *slog.Logger
-	metrics *metrics.Metrics
-	baseURL string
-	remind  *remind.Service
+	dingtalkCards bool // DingTalk groups get interactive cards
+	policy        *policy.Policy
+	cases         models.CaseService
+	enq           Enqueuer
+	clock         bot.Clock
+	log           *slog.Logger
+	metrics       *metrics.Metrics
+	baseURL       string
+	remind        *remind.Service
 }
 
 var (
@@ -59,6 +60,10 @@ func WithPublicURL(u string) Option {
 // of major ones with the acknowledgement clock (policy 4.1.3) and clusters
 // group complaints into incidents (PRODUCT A7, D1).
 func WithRemind(r *remind.Service) Option { return func(s *Service) { s.remind = r } }
+
+// WithDingTalkCards sends task cards to DingTalk groups that have a
+// conversation ID as interactive cards (address.Book.DingTalkCards).
+func WithDingTalkCards(on bool) Option { return func(s *Service) { s.dingtalkCards = on } }
 
 // New returns a Service.
 func New(p *policy.Policy, cases models.CaseService, enq Enqueuer, clock bot.Clock, log *slog.Logger, opts ...Option) *Service {

@@ -25,7 +25,7 @@ func (a *App) openRemind() error {
 		return fmt.Errorf("calendar_file: %w", err)
 	}
 	a.calendar = cal
-	book := address.Book{Policy: a.policy, Direct: models.ChannelWeComApp}
+	book := address.Book{Policy: a.policy, Direct: models.ChannelWeComApp, DingTalkCards: a.dingTalkCardsOn()}
 	a.remind = remind.New(remind.Plan{Policy: a.policy, Calendar: cal}, a.db, a.db, book,
 		remind.NewAsynqArmer(a.client, a.cfg.Outbox.Queue, a.clock), a.enq, a.clock, a.log,
 		remind.WithLocation(cal.Location()), remind.WithOutbox(a.db))

@@ -12,7 +12,7 @@ import (
 
 // openPrevent builds the prevention-measure service (policy 4.4.2).
 func (a *App) openPrevent() {
-	a.prevent = prevent.New(a.policy, a.db, a.db, address.Book{Policy: a.policy, Direct: models.ChannelWeComApp},
+	a.prevent = prevent.New(a.policy, a.db, a.db, address.Book{Policy: a.policy, Direct: models.ChannelWeComApp, DingTalkCards: a.dingTalkCardsOn()},
 		a.enq, a.clock, a.log)
 }
 

@@ -29,7 +29,7 @@ func (a *App) openReports() {
 	m := hmac.New(sha256.New, []byte(a.cfg.AdminToken))
 	m.Write([]byte("tapline file links"))
 	a.signer = download.NewSigner(hex.EncodeToString(m.Sum(nil)), a.cfg.PublicURL)
-	a.publish = publish.New(a.report, a.policy, a.db, a.db, a.enq, address.Book{Policy: a.policy, Direct: models.ChannelWeComApp}, a.signer,
+	a.publish = publish.New(a.report, a.policy, a.db, a.db, a.enq, address.Book{Policy: a.policy, Direct: models.ChannelWeComApp, DingTalkCards: a.dingTalkCardsOn()}, a.signer,
 		a.clock, a.log, fileTTL)
 }
 

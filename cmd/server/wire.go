@@ -52,13 +52,14 @@ func (a *App) wire(ctx context.Context) error {
 	a.openReports()
 	a.sched = a.scheduler()
 	svc := intake.New(a.policy, a.db, a.enq, a.clock, a.log,
-		intake.WithMetrics(a.metrics), intake.WithPublicURL(a.cfg.PublicURL), intake.WithRemind(a.remind))
+		intake.WithMetrics(a.metrics), intake.WithPublicURL(a.cfg.PublicURL), intake.WithRemind(a.remind),
+		intake.WithDingTalkCards(a.dingTalkCardsOn()))
 	sessions := redisstore.NewDialogStore(a.rdb, keyPrefix)
 	hints := redisstore.NewPendingHints(a.rdb, keyPrefix, pendingHintTTL)
 	a.work = casework.New(a.policy, casework.HintedWork(a.db, hints, a.log), a.db, a.enq, a.clock, a.log,
 		casework.WithResidentChannel(a.residentChannel()), casework.WithPublicURL(a.cfg.PublicURL),
 		casework.WithRemind(a.remind), casework.WithAftercare(a.db, 3), casework.WithPrevent(a.prevent),
-		casework.WithPublish(a.publish, a.sched))
+		casework.WithPublish(a.publish, a.sched), casework.WithDingTalkCards(a.dingTalkCardsOn()))
 	engine := dialog.New(a.policy, texts, sessions, svc, svc, a.db, a.clock,
 		dialog.WithLogger(a.log), dialog.WithCaseDesk(a.work))
 	verifier, err := a.wechatVerifier()
@@ -157,6 +158,13 @@ func (a *App) senders() (map[string]bot.Sender, error) {
 	return s, nil
 }
 
+// dingTalkCardsOn reports whether DingTalk interactive cards are
+// configured (the card platform, not the sink, carries dingtalk_card).
+func (a *App) dingTalkCardsOn() bool {
+	dt := a.cfg.DingTalk
+	return dt.CardTemplateID != "" && dt.AppSecret != "" && (a.embedded == nil || !a.embedded.demoDingTalk)
+}
+
 // dingTalkCards adds the DingTalk interactive card channel: the card
 // platform when dingtalk.card_template_id is set (not with the demo
 // credentials), else the sink. In http mode the card callback URL is
@@ -165,7 +173,7 @@ func (a *App) senders() (map[string]bot.Sender, error) {
 func (a *App) dingTalkCards(s map[string]bot.Sender, sink bot.Sender) error {
 	s[models.ChannelDingTalkCard] = sink
 	dt := a.cfg.DingTalk
-	if dt.CardTemplateID == "" || dt.AppSecret == "" || (a.embedded != nil && a.embedded.demoDingTalk) {
+	if !a.dingTalkCardsOn() {
 		return nil
 	}
 	api, err := a.dingTalkAPI()

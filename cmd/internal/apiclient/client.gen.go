@@ -274,6 +274,7 @@ func (e NewCaseSource) Valid() bool {
 
 // Defines values for OutboxRowChannel.
 const (
+	DingtalkCard    OutboxRowChannel = "dingtalk_card"
 	DingtalkRobot   OutboxRowChannel = "dingtalk_robot"
 	DingtalkSession OutboxRowChannel = "dingtalk_session"
 	Sink            OutboxRowChannel = "sink"
@@ -287,6 +288,8 @@ const (
 // Valid indicates whether the value is a known member of the OutboxRowChannel enum.
 func (e OutboxRowChannel) Valid() bool {
 	switch e {
+	case DingtalkCard:
+		return true
 	case DingtalkRobot:
 		return true
 	case DingtalkSession:
