@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -149,6 +150,9 @@ func probeTrips(ctx context.Context, c *simclient.Client, metricsURL, run string
 		w.probed[kind]++
 		return reply, ok
 	}
+	if err := quiesce(ctx, metricsURL); err != nil {
+		return err
+	}
 	never := func() bool { return false }
 	for i := range probeDialogs {
 		playDialogWith(ctx, c, fmt.Sprintf("o-probe-%s-%d", run, i), newRecorder(), f, never, texts, wrap)
@@ -193,4 +197,42 @@ func (w *work) perMsg(label string) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.3f", float64(d)/float64(time.Millisecond)/float64(w.requests))
+}
+
+// quiesce waits until the server sends nothing for half a second (the
+// load's outbox deliveries and raw records have drained), at most a
+// minute, so the probe counts only what its own messages cause.
+func quiesce(ctx context.Context, metricsURL string) error {
+	last, err := scrapeTrips(ctx, metricsURL)
+	for end := time.Now().Add(time.Minute); err == nil && time.Now().Before(end); {
+		time.Sleep(500 * time.Millisecond)
+		var now map[string]float64
+		if now, err = scrapeTrips(ctx, metricsURL); err == nil && maps.Equal(now, last) {
+			return nil
+		}
+		last = now
+	}
+	if err != nil {
+		return fmt.Errorf("probe: scrape %s: %w", metricsURL, err)
+	}
+	return nil // still busy after a minute: probe anyway, the figures then include the rest
+}
+
+// checks are the work targets of issue 18 (CPU only where measured).
+func (w *work) checks() []check {
+	var cs []check
+	for _, t := range []struct {
+		label string
+		limit float64
+	}{{"server", serverCPUMs}, {"MariaDB", mariaCPUMs}} {
+		if d, ok := w.cpu[t.label]; ok && w.requests > 0 {
+			v := float64(d) / float64(time.Millisecond) / float64(w.requests)
+			cs = append(cs, check{fmt.Sprintf("%s CPU %.3f ms a message (target ≤ %.2f ms)", t.label, v, t.limit), v <= t.limit, true})
+		}
+	}
+	n := float64(max(w.probed[kindFiling], 1))
+	my, rd := w.trips[kindFiling]["mysql"]/n, w.trips[kindFiling]["redis"]/n
+	return append(cs,
+		check{fmt.Sprintf("filing: %.1f MySQL round trips (target ≤ %d)", my, filingMySQLTrips), my <= filingMySQLTrips, true},
+		check{fmt.Sprintf("filing: %.1f Redis round trips (target ≤ %d)", rd, filingRedisTrips), rd <= filingRedisTrips, true})
 }
