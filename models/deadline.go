@@ -155,6 +155,9 @@ type DeadlineService interface {
 	FindDeadline(ctx context.Context, id uint64) (*Deadline, error)
 	// CaseDeadlines returns a case's deadlines, oldest first.
 	CaseDeadlines(ctx context.Context, caseID uint64) ([]*Deadline, error)
+	// RunningDeadlines returns the running deadlines of these cases, in one
+	// read.
+	RunningDeadlines(ctx context.Context, caseIDs []uint64) ([]*Deadline, error)
 	// DueDeadlines returns running deadlines whose NextAt is before until.
 	DueDeadlines(ctx context.Context, until time.Time, limit int) ([]*Deadline, error)
 	// Fire applies f in one transaction. Returns ECONFLICT when the row is

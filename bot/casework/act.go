@@ -3,7 +3,6 @@ package casework
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"tapline/bot"
 	"tapline/models"
@@ -111,22 +110,20 @@ func (s *Service) clocks(ctx context.Context, action string, c *models.Case, t *
 	return resumed, err
 }
 
-// load reads the case's work row and current measure.
+// load reads the case's work row and current measure, and from its
+// timeline (read once, when needed) what the checks and builders use.
 func (s *Service) load(ctx context.Context, c *models.Case) (*state, error) {
 	w, err := s.work.CaseWork(ctx, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("casework: load work: %w", err)
 	}
 	st := &state{c: c, w: w}
-	if c.Urgent {
-		if st.reported, err = s.hasEvent(ctx, c.ID, ActReport); err != nil {
+	if c.Urgent || c.Status == models.StatusResolved {
+		evs, err := s.cases.CaseEvents(ctx, c.ID)
+		if err != nil {
 			return nil, fmt.Errorf("casework: load events: %w", err)
 		}
-	}
-	if c.Status == models.StatusResolved {
-		if st.report, err = s.lastEventText(ctx, c.ID, ActDone); err != nil {
-			return nil, fmt.Errorf("casework: load report: %w", err)
-		}
+		st.fromTimeline(evs)
 	}
 	if c.Status == models.StatusClosed {
 		if st.callbacks, err = s.countCallbacks(ctx, c.ID); err != nil {
@@ -147,181 +144,16 @@ func (s *Service) load(ctx context.Context, c *models.Case) (*state, error) {
 	return st, nil
 }
 
-// resolve finds the case a command is about: the named number, or the one
-// open case the actor may take this action on.
-func (s *Service) resolve(ctx context.Context, a Actor, cmd Command) (*models.Case, string, error) {
-	if cmd.Number != "" {
-		c, err := s.cases.FindCaseByNumber(ctx, cmd.Number)
-		switch models.ErrorCode(err) {
-		case "":
-			return c, "", nil
-		case models.ENOTFOUND:
-			return nil, fmt.Sprintf(txtNoSuchCase, cmd.Number), nil
-		default:
-			return nil, txtUnavailable, fmt.Errorf("casework: find %s: %w", cmd.Number, err)
+// fromTimeline reads what the checks and builders need from the case's
+// events: whether an urgent case was reported to the housing authority,
+// and the latest completion report.
+func (st *state) fromTimeline(evs []*models.CaseEvent) {
+	for _, ev := range evs {
+		switch ev.Type {
+		case ActReport:
+			st.reported = true
+		case ActDone:
+			st.report = ev.Text
 		}
 	}
-	cands, err := s.candidates(ctx, a, cmd.Action)
-	if err != nil {
-		return nil, txtUnavailable, err
-	}
-	if len(cands) > 1 {
-		if cands, err = s.mine(ctx, a, cands); err != nil {
-			return nil, txtUnavailable, err
-		}
-	}
-	switch len(cands) {
-	case 0:
-		return nil, fmt.Sprintf(txtNoCandidate, actionNames[cmd.Action], actionNames[cmd.Action]), nil
-	case 1:
-		return cands[0], "", nil
-	}
-	return nil, fmt.Sprintf(txtManyCandidates, len(cands), actionNames[cmd.Action], listCases(cands, 10),
-		actionNames[cmd.Action]), nil
-}
-
-// candidates are the open cases in the actor's reach on which action is
-// allowed for them now.
-func (s *Service) candidates(ctx context.Context, a Actor, action string) ([]*models.Case, error) {
-	r := table[action]
-	var out []*models.Case
-	for _, st := range r.From {
-		f := models.CaseFilter{Status: st, Limit: 100}
-		if a.Role == "crew" || a.Role == "head" {
-			f.Department = a.Dept
-		}
-		cs, _, err := s.cases.FindCases(ctx, f)
-		if err != nil {
-			return nil, fmt.Errorf("casework: candidates: %w", err)
-		}
-		for _, c := range cs {
-			if ok, _, _ := allowed(s.policy, action, a, c); ok {
-				out = append(out, c)
-			}
-		}
-	}
-	return out, nil
-}
-
-// mine narrows several candidates to the one the actor took on (进展
-// without a number means the case I accepted, issue 14); it returns all of
-// them when the actor holds none or more than one.
-func (s *Service) mine(ctx context.Context, a Actor, cands []*models.Case) ([]*models.Case, error) {
-	var own []*models.Case
-	for _, c := range cands {
-		w, err := s.work.CaseWork(ctx, c.ID)
-		if err != nil {
-			return nil, fmt.Errorf("casework: candidates: %w", err)
-		}
-		if w.Assignee == a.ID {
-			own = append(own, c)
-		}
-	}
-	if len(own) == 1 {
-		return own, nil
-	}
-	return cands, nil
-}
-
-// check returns why a may not take cmd on the case now, or "".
-func (s *Service) check(ctx context.Context, a Actor, cmd Command, st *state) string {
-	c := st.c
-	prefix := ""
-	if st.refresh {
-		prefix = txtChangedMeanwhile
-	}
-	ok, rightStatus, rightRole := allowed(s.policy, cmd.Action, a, c)
-	if ok {
-		if msg := suspendedRefusal(cmd.Action, st); msg != "" {
-			return prefix + msg
-		}
-		return ""
-	}
-	if c.Status == models.StatusArchived {
-		return prefix + fmt.Sprintf(txtArchived, c.Number)
-	}
-	if c.Status == models.StatusClosed && cmd.Action != ActCallback {
-		return prefix + fmt.Sprintf(txtClosed, c.Number)
-	}
-	if msg := majorRefusal(cmd.Action, c); msg != "" {
-		return prefix + msg
-	}
-
-	if !rightStatus && table[cmd.Action].To != "" {
-		if done := s.alreadyDone(ctx, cmd, c); done != "" {
-			return prefix + done
-		}
-	}
-	switch {
-	case !rightRole:
-		return prefix + s.wrongRole(a, cmd.Action, c)
-	default:
-		return prefix + s.wrongStatus(a, cmd.Action, c)
-	}
-}
-
-// alreadyDone tells a second press of the same button (or the same action
-// by a colleague) what happened: "已处理：… 已于 10:02 接单".
-func (s *Service) alreadyDone(ctx context.Context, cmd Command, c *models.Case) string {
-	evs, err := s.cases.CaseEvents(ctx, c.ID)
-	if err != nil {
-		return ""
-	}
-	for _, ev := range slices.Backward(evs) {
-		if ev.Type == cmd.Action {
-			who := ev.Actor
-			if st := s.policy.Staff(ev.Actor); st != nil {
-				who = st.Name
-			} else if ev.Role == roleResident {
-				who = "居民"
-			}
-			return fmt.Sprintf(txtAlreadyDone, c.Number, who, ev.CreatedAt.In(models.CST).Format("01-02 15:04"),
-				actionNames[cmd.Action], StatusName(c.Status))
-		}
-	}
-	return ""
-}
-
-// wrongStatus says the action does not fit the status and what does.
-func (s *Service) wrongStatus(a Actor, action string, c *models.Case) string {
-	msg := fmt.Sprintf(txtWrongStatus, c.Number, StatusName(c.Status), actionNames[action])
-	return msg + s.possibleText(a, c)
-}
-
-// wrongRole says who may take the action.
-func (s *Service) wrongRole(a Actor, action string, c *models.Case) string {
-	msg := fmt.Sprintf(txtWrongRole, actionNames[action], c.Number, s.whoMay(action, c))
-	return msg + s.possibleText(a, c)
-}
-
-// possibleText lists what a may do on c now.
-func (s *Service) possibleText(a Actor, c *models.Case) string {
-	acts := possible(s.policy, a, c)
-	if len(acts) == 0 {
-		return "\n" + txtNothingPossible
-	}
-	names := make([]string, len(acts))
-	for i, act := range acts {
-		names[i] = actionNames[act]
-	}
-	return "\n现在您可以：" + joinNames(names)
-}
-
-// suspendedRefusal refuses a status change on a suspended case: its clocks
-// are paused, so it moves on only after the action that resumes them.
-func suspendedRefusal(action string, st *state) string {
-	if st.w.SuspendedAt == nil || table[action].To == "" || specOf(action).Clock == ClockResume {
-		return ""
-	}
-	return fmt.Sprintf(txtSuspended, st.c.Number, st.w.SuspendReason, actionNames[action], resumeName())
-}
-
-// resumeName is the command that resumes a suspended case's clocks.
-func resumeName() string {
-	for _, sp := range specs {
-		if sp.Clock == ClockResume {
-			return sp.Name()
-		}
-	}
-	return ""
 }

@@ -16,14 +16,13 @@ func helpText(a Actor) string {
 	var b strings.Builder
 	b.WriteString("可用指令（编号只有一件时可省略）：\n")
 	for _, sp := range specs {
-		if sp.Rule != nil && roleCanEver(a, sp) {
+		if sp.Rule != nil && usable(a, sp) {
 			b.WriteString("· " + sp.Usage + "\n")
 		}
 	}
-	leader := a.Role == policy.RoleLeader || a.Role == policy.RoleGM
 	var lines []string
 	for _, sp := range specs {
-		if sp.Rule == nil && (!sp.Leaders || leader) {
+		if sp.Rule == nil && usable(a, sp) {
 			lines = append(lines, "· "+sp.Usage+"："+sp.Help)
 		}
 	}
@@ -35,7 +34,6 @@ func helpText(a Actor) string {
 // action of sp, read from who the rule lets take it.
 func roleCanEver(a Actor, sp Spec) bool {
 	staff := a.Role == policy.RoleCrew || a.Role == policy.RoleHead
-	leader := a.Role == policy.RoleLeader || a.Role == policy.RoleGM
 	return slices.ContainsFunc(sp.Rule.Who, func(w string) bool {
 		switch w {
 		case WhoDeptStaff:
@@ -45,7 +43,7 @@ func roleCanEver(a Actor, sp Spec) bool {
 		case WhoHotline:
 			return staff && a.Dept == policy.DeptHotline
 		case WhoApprover, WhoLeader:
-			return leader
+			return a.leads()
 		}
 		return false
 	})

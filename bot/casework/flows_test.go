@@ -238,27 +238,27 @@ func TestWeComCardClickUpdatesTheCardForEveryone(t *testing.T) {
 	u := bot.Update{Platform: bot.PlatformWeCom, Kind: bot.KindEvent, SenderID: "quality.crew", Event: "card_click",
 		EventKey: Key(ActAccept, c.Number, 0), TaskID: "task1", ResponseCode: "rc-123"}
 	mustContain(t, e.do(u), "已接单")
-	var updates []row
-	for _, r := range e.outbox(c) {
-		if r.Channel == models.ChannelWeComCardUpdate {
-			updates = append(updates, r)
-		}
-	}
-	if len(updates) != 1 || updates[0].Target != "rc-123" || !strings.Contains(updates[0].msg.Card.Status, "接单") {
+	if updates := e.rowsOn(c, models.ChannelWeComCardUpdate); len(updates) != 1 || updates[0].Target != "rc-123" ||
+		!strings.Contains(updates[0].msg.Card.Status, "接单") {
 		t.Fatalf("card updates %+v", updates)
 	}
 	// The same click again (or a text command) writes no second update.
 	e.do(u)
 	e.say("quality.crew", "进展 "+c.Number+" 到场")
-	n := 0
-	for _, r := range e.outbox(c) {
-		if r.Channel == models.ChannelWeComCardUpdate {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := len(e.rowsOn(c, models.ChannelWeComCardUpdate)); n != 1 {
 		t.Fatalf("card updates after repeat: %d", n)
 	}
+}
+
+// rowsOn returns the case's outbox rows on channel.
+func (e *env) rowsOn(c *models.Case, channel string) []row {
+	var out []row
+	for _, r := range e.outbox(c) {
+		if r.Channel == channel {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func TestFlagPhoneCallTellsTheHotline(t *testing.T) {
@@ -349,12 +349,7 @@ func TestDingTalkCardClickUpdatesTheCard(t *testing.T) {
 	u := bot.Update{Platform: bot.PlatformDingTalk, Kind: bot.KindEvent, SenderID: "quality.crew", Event: "card_click",
 		EventKey: Key(ActAccept, c.Number, 0), ResponseCode: "card:ot-123"}
 	mustContain(t, e.do(u), "已接单")
-	var updates []row
-	for _, r := range e.outbox(c) {
-		if r.Channel == models.ChannelDingTalkCard {
-			updates = append(updates, r)
-		}
-	}
+	updates := e.rowsOn(c, models.ChannelDingTalkCard)
 	if len(updates) != 1 || updates[0].Target != "card:ot-123" || !strings.Contains(updates[0].msg.Card.Status, "接单") {
 		t.Fatalf("card updates %+v", updates)
 	}

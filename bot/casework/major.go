@@ -3,7 +3,6 @@ package casework
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"tapline/bot"
@@ -122,27 +121,4 @@ func (s *Service) majors(ctx context.Context, a Actor) (bot.Reply, error) {
 			s.deptName(c.Department), StatusName(c.Status))
 	}
 	return text(strings.TrimRight(b.String(), "\n")), nil
-}
-
-// hasEvent reports whether the case's timeline has an event of type typ.
-func (s *Service) hasEvent(ctx context.Context, caseID uint64, typ string) (bool, error) {
-	evs, err := s.cases.CaseEvents(ctx, caseID)
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(evs, func(e *models.CaseEvent) bool { return e.Type == typ }), nil
-}
-
-// lastEventText is the text of the case's latest event of type typ, or "".
-func (s *Service) lastEventText(ctx context.Context, caseID uint64, typ string) (string, error) {
-	evs, err := s.cases.CaseEvents(ctx, caseID)
-	if err != nil {
-		return "", err
-	}
-	for _, ev := range slices.Backward(evs) {
-		if ev.Type == typ {
-			return ev.Text, nil
-		}
-	}
-	return "", nil
 }

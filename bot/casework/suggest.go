@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-
-	"tapline/bot/policy"
 )
 
 // Replies to a command that is not understood (issue 14: "did you mean",
@@ -98,7 +96,7 @@ func usable(a Actor, sp Spec) bool {
 	if sp.Rule != nil {
 		return roleCanEver(a, sp)
 	}
-	return !sp.Leaders || a.Role == policy.RoleLeader || a.Role == policy.RoleGM
+	return !sp.Leaders || a.leads()
 }
 
 // editDistance is the Levenshtein distance of two rune strings.

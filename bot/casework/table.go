@@ -81,6 +81,9 @@ type Actor struct {
 	Platform string
 }
 
+// leads reports whether a is a leader in charge or the GM (policy 3.9, 3.10).
+func (a Actor) leads() bool { return a.Role == policy.RoleLeader || a.Role == policy.RoleGM }
+
 // roleResident is the event role of a resident.
 const roleResident = "resident"
 
@@ -105,7 +108,7 @@ func relations(p *policy.Policy, a Actor, c *models.Case) []string {
 	if isApprover(p, a, c) {
 		who = append(who, WhoApprover)
 	}
-	if a.Role == policy.RoleLeader || a.Role == policy.RoleGM {
+	if a.leads() {
 		who = append(who, WhoLeader)
 	}
 	return who

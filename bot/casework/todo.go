@@ -63,17 +63,20 @@ type todoItem struct {
 // todoItems pairs each case with its first running deadline and orders
 // them as 待办 shows them: major first, then overdue, then by due time.
 func (s *Service) todoItems(ctx context.Context, cs []*models.Case) ([]todoItem, error) {
-	items := make([]todoItem, len(cs))
-	for i, c := range cs {
-		items[i].c = c
-		if s.remind == nil {
-			continue
+	due := map[uint64]*models.Deadline{}
+	if s.remind != nil {
+		ids := make([]uint64, len(cs))
+		for i, c := range cs {
+			ids[i] = c.ID
 		}
-		d, err := s.remind.Due(ctx, c.ID)
-		if err != nil {
+		var err error
+		if due, err = s.remind.Due(ctx, ids); err != nil {
 			return nil, fmt.Errorf("casework: todo: %w", err)
 		}
-		items[i].due = d
+	}
+	items := make([]todoItem, len(cs))
+	for i, c := range cs {
+		items[i] = todoItem{c: c, due: due[c.ID]}
 	}
 	slices.SortStableFunc(items, func(a, b todoItem) int {
 		if a.c.Major != b.c.Major {

@@ -3,8 +3,9 @@ package dialog
 import (
 	"regexp"
 	"strings"
-	"tapline/models"
 	"unicode"
+
+	"tapline/models"
 )
 
 // landmarks are places a crew finds without a house number ("市一医院东门

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"strings"
+
 	"tapline/models"
 )
 

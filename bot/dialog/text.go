@@ -193,6 +193,11 @@ var humanPhrases = []string{"转人工", "人工服务", "人工客服", "找人
 // asksHuman reports whether t asks for a person ("说不清楚，转人工").
 func asksHuman(t string) bool { return containsAny(t, humanPhrases) }
 
+// AsksHuman reports whether a resident's text asked for a person: what a
+// call-back request leaves in a filed case's details (the console's 人工
+// mark).
+func AsksHuman(t string) bool { return asksHuman(t) }
+
 // isCancel reports whether c cancels the draft. "不用了" declines the offer
 // of last time's details and means "no expectation" when those are asked.
 func isCancel(s State, c string) bool {

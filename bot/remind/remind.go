@@ -105,17 +105,18 @@ func (s *Service) ArmAll(ctx context.Context, dls []models.Deadline) {
 	}
 }
 
-// Due returns the running deadline of caseID that falls due first, or nil
-// when no stage clock runs (the due time 待办 and the console show).
-func (s *Service) Due(ctx context.Context, caseID uint64) (*models.Deadline, error) {
-	dls, err := s.deadlines.CaseDeadlines(ctx, caseID)
+// Due returns, for each of the cases, its running deadline that falls
+// due first (none when no stage clock runs): the due times 待办 shows, in
+// one read.
+func (s *Service) Due(ctx context.Context, caseIDs []uint64) (map[uint64]*models.Deadline, error) {
+	dls, err := s.deadlines.RunningDeadlines(ctx, caseIDs)
 	if err != nil {
 		return nil, fmt.Errorf("remind: due: %w", err)
 	}
-	var first *models.Deadline
+	first := map[uint64]*models.Deadline{}
 	for _, d := range dls {
-		if d.Status == models.DeadlineRunning && (first == nil || d.DueAt.Before(first.DueAt)) {
-			first = d
+		if f := first[d.CaseID]; f == nil || d.DueAt.Before(f.DueAt) {
+			first[d.CaseID] = d
 		}
 	}
 	return first, nil

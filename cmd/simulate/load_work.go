@@ -66,8 +66,11 @@ func cpuNow(pid int, real bool) map[string]time.Duration {
 
 // cpuOf returns utime+stime of process pid.
 func cpuOf(pid int) (time.Duration, bool) {
+	if pid <= 0 {
+		return 0, false
+	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if pid <= 0 || err != nil {
+	if err != nil {
 		return 0, false
 	}
 	s := string(b)

@@ -4,34 +4,20 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"tapline/bot/auth"
+	"tapline/bot/dialog"
 	"tapline/models"
 )
 
-// callBackPhrases are what a resident's request for a person leaves in a
-// WeChat complaint's text: the dialog files a call-back request with the
-// details "居民请求人工服务，请回电联系" when the resident said nothing
-// else, and with their own words ("说不清楚，转人工") otherwise (bot/dialog's
-// humanPhrases; the case keeps no flag of its own).
-var callBackPhrases = []string{"人工服务", "转人工", "人工客服", "找人工", "要人工", "接人工", "真人客服",
-	"给我打电话", "打电话给我", "给我回电话", "回个电话", "来个人联系我", "打字不方便"}
-
 // CallBack reports whether the resident asked for a call back (人工) when
-// filing case c.
+// filing case c: the dialog files such a request with the details
+// "居民请求人工服务，请回电联系", or with the resident's own words ("说不清
+// 楚，转人工"); the case keeps no flag of its own.
 func (listData) CallBack(c *models.Case) bool {
-	if c.Source != models.SourceWeChat {
-		return false
-	}
-	for _, p := range callBackPhrases {
-		if strings.Contains(c.Details, p) {
-			return true
-		}
-	}
-	return false
+	return c.Source == models.SourceWeChat && dialog.AsksHuman(c.Details)
 }
 
 // IncidentSize is how many cases of incident id the person may see (the

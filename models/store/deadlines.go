@@ -105,6 +105,17 @@ func (db *DB) CaseDeadlines(ctx context.Context, caseID uint64) ([]*models.Deadl
 	return out, db.wrap("store: case deadlines", err)
 }
 
+// RunningDeadlines implements models.DeadlineService.
+func (db *DB) RunningDeadlines(ctx context.Context, caseIDs []uint64) ([]*models.Deadline, error) {
+	var out []*models.Deadline
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	err := db.conn.WithContext(ctx).Where("case_id IN ? AND status = ?", caseIDs, models.DeadlineRunning).
+		Order("id").Find(&out).Error
+	return out, db.wrap("store: running deadlines", err)
+}
+
 // DueDeadlines implements models.DeadlineService.
 func (db *DB) DueDeadlines(ctx context.Context, until time.Time, limit int) ([]*models.Deadline, error) {
 	var out []*models.Deadline
